@@ -1,0 +1,96 @@
+"""Command line: parse options, call one function, print the report.
+
+Exit codes: 0 all good, 1 problems found, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .model import Problem
+from .sources import READERS
+
+CONTENT_OPTION = click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="Content folder holding papers/, venues.yaml and site.yaml.",
+)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bibsite")
+def main() -> None:
+    """Turn publication listings into YAML records and a static bibliography site."""
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@CONTENT_OPTION
+@click.option("--format", "fmt", type=click.Choice(sorted(READERS)), help="Read every file as this format.")
+@click.option(
+    "--resolve-with",
+    "reference",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Reference bibliography (.bib, .bib.gz, .bib.xz) to complete thin records and resolve bare abstracts.",
+)
+def import_command(paths: tuple[Path, ...], content_dir: Path, fmt: str | None, reference: Path | None) -> None:
+    """Read raw listings and write normalized records into CONTENT/papers/."""
+    from .importer import import_sources
+
+    report = import_sources(list(paths), content_dir, fmt=fmt, reference=reference)
+    _print_problems(report.problems + report.rejected)
+    for entry in report.unresolved:
+        click.echo(f"{entry.file}:{entry.line}: unresolved: {entry.text[:70]}...", err=True)
+    for line in report.account():
+        click.echo(line)
+    if reference is not None:
+        click.echo(f"  {report.resolved_with_reference} completed from {reference.name}")
+    sys.exit(1 if report.problems or report.rejected else 0)
+
+
+@main.command("check")
+@CONTENT_OPTION
+def check_command(content_dir: Path) -> None:
+    """Validate every record; list problems and unresolved entries."""
+    from .check import check_content
+
+    result = check_content(content_dir)
+    _print_problems(result.problems)
+    for entry in result.unresolved:
+        click.echo(f"{entry.file}:{entry.line}: unresolved: {entry.text[:70]}...", err=True)
+    click.echo(f"{result.paper_count} records checked, {len(result.problems)} problems, {len(result.unresolved)} unresolved entries")
+    sys.exit(1 if result.problems else 0)
+
+
+@main.command("build")
+@CONTENT_OPTION
+@click.option("--out", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True)
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"), show_default=True)
+@click.option("--static", "static_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("static"), show_default=True)
+def build_command(content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path) -> None:
+    """Render the site from CONTENT into OUT, atomically."""
+    from .build import BuildError, build_site
+    from .config import load_config
+
+    config, problems = load_config(content_dir, output_dir, templates_dir, static_dir)
+    _print_problems(problems)
+    try:
+        report = build_site(config)
+    except BuildError as error:
+        _print_problems(error.problems)
+        click.echo(f"build failed; {output_dir} was left as it was", err=True)
+        sys.exit(1)
+    click.echo(f"built {report.papers} papers into {output_dir} ({report.files_written} files)")
+    sys.exit(1 if problems else 0)

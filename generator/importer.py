@@ -1,0 +1,152 @@
+"""`bibsite import`: raw listings -> normalized, deduplicated records in content/papers/.
+
+The only code that writes content/. Every entry read ends up in exactly one of:
+a new record, a record it merged into, content/unresolved.yaml, or the list of
+rejections with a reason; the account in ``ImportReport`` adds up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import merge, names, store
+from .model import Paper, Problem, Unresolved
+from .normalize import normalize_record
+from .resolve import ReferenceIndex
+from .sources import SourceError, read_source
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    entries_read: int = 0
+    created: list[str] = field(default_factory=list)  # ids of new records
+    entries_in_new: int = 0  # entries that went into new records
+    entries_merged: int = 0  # entries that went into records already stored
+    updated: list[str] = field(default_factory=list)  # ids of stored records that changed
+    unresolved: list[Unresolved] = field(default_factory=list)
+    rejected: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # warnings: the entry was still kept
+    resolved_with_reference: int = 0
+
+    @property
+    def adds_up(self) -> bool:
+        accounted = self.entries_in_new + self.entries_merged + len(self.unresolved) + len(self.rejected)
+        return accounted == self.entries_read
+
+    def account(self) -> list[str]:
+        return [
+            f"read {self.entries_read} entries from {self.files} files",
+            f"  {len(self.created)} new records (from {self.entries_in_new} entries)",
+            f"  {self.entries_merged} entries merged into existing records ({len(self.updated)} records changed)",
+            f"  {len(self.unresolved)} unresolved (see {store.UNRESOLVED_FILE})",
+            f"  {len(self.rejected)} rejected",
+        ]
+
+
+def display_path(path: Path) -> str:
+    """How a file is named in sources: relative to the working directory when inside it."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def import_sources(
+    paths: list[Path],
+    content_dir: Path,
+    fmt: str | None = None,
+    reference: Path | None = None,
+) -> ImportReport:
+    report = ImportReport()
+    catalog, venue_problems = store.load_venues(content_dir)
+    report.problems.extend(venue_problems)
+    loaded = store.load_papers(content_dir)
+    report.problems.extend(loaded.problems)
+    stored = dict(loaded.papers)
+
+    labels = list(dict.fromkeys(display_path(path) for path in paths))
+    drafts = _read_drafts([Path(label) for label in labels], labels, fmt, catalog, report)
+    groups = merge.group_papers(drafts)
+    if reference is not None:
+        groups = _complete_from_reference(groups, reference, catalog, report)
+
+    stored_index = merge.PaperIndex()
+    stored_ids = sorted(stored)
+    for position, paper_id in enumerate(stored_ids):
+        stored_index.add(stored[paper_id], position)
+    new_papers: list[Paper] = []
+    for group in groups:
+        entries = sum(1 for source in group.sources if source.file in labels)
+        position = stored_index.find(group)
+        if position is not None:
+            paper_id = stored_ids[position]
+            stored[paper_id] = merge.merge_into_stored(stored[paper_id], group)
+            stored_index.add(stored[paper_id], position)
+            report.entries_merged += entries
+        elif group.title:
+            new_papers.append(group)
+            report.entries_in_new += entries
+        else:
+            report.unresolved.extend(
+                Unresolved(source.file, source.line, group.abstract or "") for source in group.sources
+            )
+
+    taken = {paper_id.lower() for paper_id in stored}
+    for paper in new_papers:
+        first = paper.authors[0].name.family if paper.authors else None
+        second = paper.authors[1].name.family if len(paper.authors) > 1 else None
+        paper_id = names.mint_id(names.id_stem(first, second, len(paper.authors), paper.year), paper.title, taken)
+        taken.add(paper_id)
+        stored[paper_id] = dataclasses.replace(paper, id=paper_id)
+        report.created.append(paper_id)
+
+    for paper_id in sorted(stored):
+        if paper_id in loaded.papers and stored[paper_id] == loaded.papers[paper_id]:
+            continue
+        if store.save_paper(content_dir, stored[paper_id]) and paper_id not in report.created:
+            report.updated.append(paper_id)
+
+    kept = [entry for entry in store.load_unresolved(content_dir) if entry.file not in labels]
+    store.save_unresolved(content_dir, sorted(kept + report.unresolved, key=lambda e: (e.file, e.line)))
+    return report
+
+
+def _read_drafts(paths: list[Path], labels: list[str], fmt: str | None, catalog, report: ImportReport) -> list[Paper]:
+    drafts = []
+    for path, label in zip(paths, labels):
+        try:
+            records, problems = read_source(path, label, fmt)
+        except SourceError as error:
+            report.problems.append(Problem(label, None, str(error).removeprefix(f"{path}: ")))
+            continue
+        report.files += 1
+        for problem in problems:
+            (report.rejected if problem.is_rejection else report.problems).append(problem)
+        report.entries_read += len(records) + sum(1 for p in problems if p.is_rejection)
+        for record in records:
+            paper, record_problems = normalize_record(record, catalog)
+            report.problems.extend(record_problems)
+            drafts.append(paper)
+    return drafts
+
+
+def _complete_from_reference(groups: list[Paper], reference: Path, catalog, report: ImportReport) -> list[Paper]:
+    try:
+        index, problems = ReferenceIndex.from_file(reference, display_path(reference), catalog)
+    except SourceError as error:
+        report.problems.append(Problem(str(reference), None, str(error)))
+        return groups
+    report.problems.extend(problems)
+    completed = []
+    for group in groups:
+        found = index.lookup(group)
+        if found is not None:
+            report.resolved_with_reference += 1
+            group = merge.merge_papers(group, found)
+        completed.append(group)
+    # A resolved abstract now has a title and may be the same paper as another group.
+    return merge.group_papers(completed)

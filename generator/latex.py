@@ -1,0 +1,51 @@
+"""LaTeX -> Unicode for text read from BibTeX and LaTeX-flavoured listings.
+
+pylatexenc does the decoding. Two things it gets wrong for bibliographic data are
+handled around it: a bare ``%`` (literal in BibTeX values and in listings, but a
+comment to LaTeX) and URLs inside ``\\url{}``/``\\href{}``, which must survive
+untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+_BARE_PERCENT = re.compile(r"(?<!\\)%")
+_URL_MACRO = re.compile(r"\\(?:url|href)\s*\{\s*([^{}]*?)\s*\}(?:\s*\{([^{}]*)\})?")
+_PLACEHOLDER = "\uf8ffURL{}\uf8ff"
+_PLACEHOLDER_RE = re.compile("\uf8ffURL(\\d+)\uf8ff")
+# Anything that can make LaTeX decoding change the text.
+_LATEX_SIGNS = re.compile(r"[\\{}$~%`']|--")
+
+
+@lru_cache(maxsize=1)
+def _decoder() -> LatexNodes2Text:
+    # Math stays verbatim: `$O(n^2)$` is better shown as written than as a lossy approximation.
+    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+
+
+def has_latex(text: str) -> bool:
+    return bool(_LATEX_SIGNS.search(text))
+
+
+def decode_latex(text: str) -> str:
+    """Turn a LaTeX-encoded string into plain Unicode text."""
+    if not has_latex(text):
+        return text
+    urls: list[str] = []
+
+    def keep_url(match: re.Match[str]) -> str:
+        url, label = match.group(1), match.group(2)
+        urls.append(url if not label or label == url else f"{label} ({url})")
+        return _PLACEHOLDER.format(len(urls) - 1)
+
+    protected = _URL_MACRO.sub(keep_url, text)
+    protected = _BARE_PERCENT.sub(r"\\%", protected)
+    try:
+        decoded = _decoder().latex_to_text(protected)
+    except Exception:  # pylatexenc is lenient, but a pathological input must not stop an import
+        decoded = protected
+    return _PLACEHOLDER_RE.sub(lambda m: urls[int(m.group(1))], decoded)

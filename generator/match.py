@@ -1,0 +1,67 @@
+"""When two records describe the same paper: normalized keys and fuzzy comparison.
+
+Keys work on Unicode and on raw LaTeX alike (``Müller`` and ``M{\\"u}ller``
+give the same key), so a reference bibliography can be indexed without decoding
+every entry first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+from unidecode import unidecode
+
+from .model import Paper
+
+TITLE_THRESHOLD = 92.0  # rapidfuzz ratio over title keys; typos and punctuation pass, other papers do not
+ABSTRACT_THRESHOLD = 95.0
+MIN_ABSTRACT_PREFIX = 100  # characters of key a cut-off abstract needs before a prefix match counts
+ABSTRACT_BUCKET = 48  # key prefix length used to find abstract candidates
+
+_LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def text_key(text: str | None) -> str:
+    """Case, accent, punctuation, spacing and LaTeX-markup insensitive form of a text."""
+    if not text:
+        return ""
+    return _NOT_ALNUM.sub("", unidecode(_LATEX_COMMAND.sub(" ", text)).lower())
+
+
+def family_keys(paper: Paper) -> set[str]:
+    return {text_key(author.name.family) for author in paper.authors}
+
+
+def titles_match(a: str, b: str) -> bool:
+    """Title keys that are equal, or close enough to be one title with a typo."""
+    if not a or not b:
+        return False
+    return a == b or fuzz.ratio(a, b, score_cutoff=TITLE_THRESHOLD) > 0
+
+
+def abstracts_match(a: str, b: str) -> bool:
+    """Abstract keys that are equal, or one a cut-off copy of the other."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) < MIN_ABSTRACT_PREFIX:
+        return False
+    if longer.startswith(shorter):
+        return True
+    return fuzz.ratio(shorter, longer[: len(shorter)], score_cutoff=ABSTRACT_THRESHOLD) > 0
+
+
+def authors_compatible(a: Paper, b: Paper) -> bool:
+    """Guards a title match: two author lists must share a family name (if both are known)."""
+    keys_a, keys_b = family_keys(a), family_keys(b)
+    return not keys_a or not keys_b or bool(keys_a & keys_b)
+
+
+def same_paper(a: Paper, b: Paper) -> bool:
+    if titles_match(text_key(a.title), text_key(b.title)) and authors_compatible(a, b):
+        return True
+    return abstracts_match(text_key(a.abstract), text_key(b.abstract))

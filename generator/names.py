@@ -1,0 +1,97 @@
+"""Personal names and slugs.
+
+Names are split with BibTeX's own rules (bibtexparser's implementation), which
+handle both ``Given Family`` and ``Family, Given`` forms, particles such as
+``van der`` and single-part names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from slugify import slugify
+
+from .model import Name
+
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_SPACE = re.compile(r"\s+")
+
+
+def parse_name(text: str) -> Name:
+    """Parse one personal name, as printed or in BibTeX order, into given and family parts."""
+    text = _SPACE.sub(" ", text).strip().strip(",").strip()
+    if not text:
+        raise ValueError("empty name")
+    suffix = None
+    if "," not in text:
+        # "Martin Luther King Jr." in display order: BibTeX has no place for a trailing suffix.
+        *rest, last = text.split(" ")
+        if rest and last.lower() in _SUFFIXES:
+            text, suffix = " ".join(rest), last
+    try:
+        parts = parse_single_name_into_parts(text, strict=False)
+    except InvalidNameError:
+        return Name(None, text)
+    family = " ".join(parts.von + parts.last)
+    given = " ".join(parts.first) or None
+    jr = " ".join(parts.jr) or suffix
+    if jr:
+        family = f"{family} {jr}"
+    if not family:  # "Jane" alone, or only a particle: keep every character
+        return Name(None, text)
+    return Name(given, family)
+
+
+def split_bibtex_names(text: str) -> list[str]:
+    """Split a BibTeX ``author`` value on top-level ``and``."""
+    return [name for name in split_multiple_persons_names(text) if name.strip()]
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by ``-``; safe as a file name and URL segment."""
+    return slugify(text, separator="-", lowercase=True)
+
+
+# Words skipped when the first title word goes into an id ("A Study of X" -> "study").
+TITLE_STOPWORDS = frozenset(
+    "a an and are as at be but by for from if in into is it its no not of on or over such "
+    "that the their then there these they this to was will with".split()
+)
+
+
+def id_stem(first_family: str | None, second_family: str | None, author_count: int, year: int | None) -> str:
+    """``qin-etal-2023``, ``maggi-vitaletti-2025``, ``chen-2025``, ``anonymous-nd``."""
+    parts = [slug(first_family or "") or "anonymous"]
+    if author_count == 2 and second_family:
+        parts.append(slug(second_family) or "anonymous")
+    elif author_count >= 3:
+        parts.append("etal")
+    parts.append(str(year) if year else "nd")
+    return "-".join(parts)
+
+
+def title_words(title: str) -> list[str]:
+    return [word for word in slug(title).split("-") if word and word not in TITLE_STOPWORDS]
+
+
+def mint_id(stem: str, title: str, taken: set[str]) -> str:
+    """A new, unused id: the stem plus title words, then a number if every variant is taken.
+
+    ``taken`` must hold lower-case ids; ids are compared case-insensitively so no
+    two files can collide on a case-insensitive file system.
+    """
+    words = title_words(title) or ["untitled"]
+    for count in range(1, min(len(words), 3) + 1):
+        candidate = "-".join([stem, *words[:count]])
+        if candidate not in taken:
+            return candidate
+    base = "-".join([stem, *words[:1]])
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"

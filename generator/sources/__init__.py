@@ -1,0 +1,85 @@
+"""Readers for raw publication listings, looked up by format name.
+
+Each reader takes the text of one file and returns ``RawRecord``s plus the
+``Problem``s it met; it never builds a ``Paper``. ``read_source`` handles what is
+common to all formats: decompression, encodings, BOMs and line endings.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import re
+from pathlib import Path
+from typing import Callable
+
+from ..model import Problem, RawRecord
+from . import abstracts, anthology_page, bibtex, listing_page
+
+Reader = Callable[[str, str], tuple[list[RawRecord], list[Problem]]]
+
+READERS: dict[str, Reader] = {
+    anthology_page.FORMAT: anthology_page.read_anthology_page,
+    listing_page.FORMAT: listing_page.read_listing_page,
+    abstracts.FORMAT: abstracts.read_abstracts,
+    bibtex.FORMAT: bibtex.read_bibtex,
+}
+
+_OPENERS = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}
+_BIBTEX_SUFFIXES = (".bib", ".bibtex")
+_BIBTEX_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+
+
+class SourceError(Exception):
+    """A file that cannot be read at all."""
+
+
+def read_bytes(path: Path) -> bytes:
+    opener = _OPENERS.get(path.suffix.lower())
+    try:
+        if opener is None:
+            return path.read_bytes()
+        with opener(path, "rb") as handle:
+            return handle.read()
+    except (OSError, EOFError, lzma.LZMAError) as error:
+        raise SourceError(f"{path}: cannot read: {error}") from error
+
+
+def decode_text(data: bytes, label: str) -> tuple[str, list[Problem]]:
+    """Decode bytes as UTF-8 (BOM optional); fall back to cp1252 and say so."""
+    problems: list[Problem] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        try:
+            text = data.decode("cp1252")
+            encoding = "cp1252"
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            encoding = "Latin-1"
+        problems.append(Problem(label, line, f"not valid UTF-8; read as {encoding}, check the accents"))
+    # One newline convention; every line number below counts these.
+    return text.replace("\r\n", "\n").replace("\r", "\n"), problems
+
+
+def detect_format(path: Path, text: str) -> str:
+    name = path.name.lower()
+    for suffix in _OPENERS:
+        name = name.removesuffix(suffix)
+    if name.endswith(_BIBTEX_SUFFIXES) or _BIBTEX_START.match(text):
+        return bibtex.FORMAT
+    if listing_page.looks_like(text):
+        return listing_page.FORMAT
+    if anthology_page.looks_like(text):
+        return anthology_page.FORMAT
+    return abstracts.FORMAT
+
+
+def read_source(path: Path, label: str, fmt: str | None = None) -> tuple[list[RawRecord], list[Problem]]:
+    """Read one raw listing. ``label`` is how the file is named in sources and messages."""
+    text, problems = decode_text(read_bytes(path), label)
+    fmt = fmt or detect_format(path, text)
+    records, reader_problems = READERS[fmt](label, text)
+    return records, problems + reader_problems

@@ -1,0 +1,283 @@
+"""YAML <-> model. One hand-editable file per paper, plus venues.yaml and unresolved.yaml.
+
+Papers are written with keys in model order, defaults left out, block style and
+UTF-8. A file is rewritten only when its bytes change. Loading validates every
+record against ``schema/paper.schema.json`` and reports ``file: field: problem``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from .model import AuthorRef, Name, Paper, Problem, Source, Track, Unresolved, Venue, VenueCatalog
+
+PAPERS_DIR = "papers"
+VENUES_FILE = "venues.yaml"
+UNRESOLVED_FILE = "unresolved.yaml"
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
+    """Block style; multi-paragraph text as a literal block so it reads as written."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = "|" if "\n" in text and not any(line != line.strip() for line in text.split("\n")) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+
+
+# ---------------------------------------------------------------- papers
+
+
+def _name_to_dict(name: Name, person_id: str | None = None) -> dict[str, str]:
+    data = {"given": name.given} if name.given else {}
+    data["family"] = name.family
+    if person_id:
+        data["person"] = person_id
+    return data
+
+
+def paper_to_dict(paper: Paper) -> dict[str, Any]:
+    """The record as it is written: model order, empty values left out."""
+    data: dict[str, Any] = {
+        "id": paper.id,
+        "type": paper.type,
+        "title": paper.title,
+        "authors": [_name_to_dict(a.name, a.person_id) for a in paper.authors],
+        "year": paper.year,
+        "month": paper.month,
+        "venue": paper.venue_id,
+        "track": paper.track,
+        "booktitle": paper.booktitle,
+        "journal": paper.journal,
+        "volume": paper.volume,
+        "number": paper.number,
+        "pages": paper.pages,
+        "editors": [_name_to_dict(name) for name in paper.editors],
+        "publisher": paper.publisher,
+        "address": paper.address,
+        "doi": paper.doi,
+        "url": paper.url,
+        "arxiv": paper.arxiv,
+        "abstract": paper.abstract,
+        "abstract_truncated": True if paper.is_abstract_truncated else None,
+        "note": paper.note,
+        "links": dict(sorted(paper.links.items())),
+        "topics": list(paper.topic_ids),
+        "extra": dict(sorted(paper.extra.items())),
+        "sources": [_source_to_dict(source) for source in paper.sources],
+    }
+    return {key: value for key, value in data.items() if value not in (None, [], {})}
+
+
+def _source_to_dict(source: Source) -> dict[str, Any]:
+    data: dict[str, Any] = {"file": source.file, "line": source.line, "format": source.format}
+    if source.key:
+        data["key"] = source.key
+    return data
+
+
+def dump_paper(paper: Paper) -> str:
+    return dump_yaml(paper_to_dict(paper))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = json.loads(resources.files("generator").joinpath("schema/paper.schema.json").read_text("utf-8"))
+    return Draft202012Validator(schema)
+
+
+def validate_paper_dict(data: Any, label: str) -> list[Problem]:
+    if not isinstance(data, dict):
+        return [Problem(label, None, f"a paper record must be a mapping of fields, not {type(data).__name__}")]
+    problems = []
+    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        field = ".".join(str(part) for part in error.absolute_path) or "record"
+        message = error.message
+        if error.validator == "additionalProperties" and field == "record":
+            message = message.replace("Additional properties are not allowed", "unknown field(s)")
+        problems.append(Problem(label, None, f"{field}: {message}"))
+    return problems
+
+
+def paper_from_dict(data: dict[str, Any]) -> Paper:
+    """Build a Paper from a record that passed validation."""
+    return Paper(
+        id=data["id"],
+        type=data["type"],
+        title=data["title"],
+        authors=tuple(AuthorRef(Name(a.get("given"), a["family"]), a.get("person")) for a in data.get("authors", ())),
+        year=data.get("year"),
+        month=data.get("month"),
+        venue_id=data.get("venue"),
+        track=data.get("track"),
+        booktitle=data.get("booktitle"),
+        journal=data.get("journal"),
+        volume=data.get("volume"),
+        number=data.get("number"),
+        pages=data.get("pages"),
+        editors=tuple(Name(e.get("given"), e["family"]) for e in data.get("editors", ())),
+        publisher=data.get("publisher"),
+        address=data.get("address"),
+        doi=data.get("doi"),
+        url=data.get("url"),
+        arxiv=data.get("arxiv"),
+        abstract=data.get("abstract"),
+        is_abstract_truncated=bool(data.get("abstract_truncated")),
+        note=data.get("note"),
+        links=dict(data.get("links", {})),
+        topic_ids=tuple(data.get("topics", ())),
+        extra=dict(data.get("extra", {})),
+        sources=tuple(Source(s["file"], s["line"], s["format"], s.get("key")) for s in data.get("sources", ())),
+    )
+
+
+def load_paper(text: str, label: str = "<record>") -> tuple[Paper | None, list[Problem]]:
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        return None, [Problem(label, line, f"not valid YAML: {getattr(error, 'problem', error)}")]
+    problems = validate_paper_dict(data, label)
+    if problems:
+        return None, problems
+    return paper_from_dict(data), []
+
+
+@dataclass(frozen=True)
+class LoadedPapers:
+    papers: dict[str, Paper]
+    problems: list[Problem]
+
+
+def load_papers(content_dir: Path) -> LoadedPapers:
+    """Every record under content/papers/, validated; bad ones are reported, not loaded."""
+    papers: dict[str, Paper] = {}
+    problems: list[Problem] = []
+    for path in sorted((content_dir / PAPERS_DIR).glob("*.yaml")):
+        label = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(label, None, f"cannot read: {error}"))
+            continue
+        paper, paper_problems = load_paper(text, label)
+        problems.extend(paper_problems)
+        if paper is None:
+            continue
+        if paper.id != path.stem:
+            problems.append(Problem(label, None, f"id: {paper.id!r} differs from the file name {path.stem!r}"))
+            continue
+        papers[paper.id] = paper
+    return LoadedPapers(papers, problems)
+
+
+def paper_path(content_dir: Path, paper_id: str) -> Path:
+    return content_dir / PAPERS_DIR / f"{paper_id}.yaml"
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` unless the file already holds exactly these bytes. True if written."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+    return True
+
+
+def save_paper(content_dir: Path, paper: Paper) -> bool:
+    return write_if_changed(paper_path(content_dir, paper.id), dump_paper(paper))
+
+
+# ---------------------------------------------------------------- venues
+
+
+def load_venues(content_dir: Path) -> tuple[VenueCatalog, list[Problem]]:
+    path = content_dir / VENUES_FILE
+    label = str(path)
+    if not path.exists():
+        return VenueCatalog(), []
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return VenueCatalog(), [Problem(label, None, f"cannot read venues: {error}")]
+    problems: list[Problem] = []
+    venues = []
+    for index, item in enumerate(data.get("venues") or []):
+        try:
+            venues.append(
+                Venue(
+                    id=item["id"],
+                    short=item.get("short", item["id"]),
+                    name=item.get("name", item.get("short", item["id"])),
+                    kind=item.get("kind", "conference"),
+                    patterns=_compile(item.get("patterns", ())),
+                    ordinal_year_base=item.get("ordinal_year_base"),
+                )
+            )
+        except (KeyError, TypeError, re.error) as error:
+            problems.append(Problem(label, None, f"venues[{index}]: {error}"))
+    tracks = []
+    for index, item in enumerate(data.get("tracks") or []):
+        try:
+            tracks.append(Track(item["id"], _compile(item.get("patterns", ()))))
+        except (KeyError, TypeError, re.error) as error:
+            problems.append(Problem(label, None, f"tracks[{index}]: {error}"))
+    return VenueCatalog(tuple(venues), tuple(tracks)), problems
+
+
+def _compile(patterns: Any) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
+# ---------------------------------------------------------------- unresolved entries
+
+_UNRESOLVED_HEADER = (
+    "# Entries import could not turn into records: abstracts that matched no paper.\n"
+    "# To resolve one, write content/papers/<id>.yaml for it (with this abstract) and\n"
+    "# import again; the entry then merges into that record and leaves this list.\n"
+)
+
+
+def load_unresolved(content_dir: Path) -> list[Unresolved]:
+    path = content_dir / UNRESOLVED_FILE
+    if not path.exists():
+        return []
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or []
+    return [Unresolved(item["file"], item["line"], item["text"]) for item in data]
+
+
+def save_unresolved(content_dir: Path, entries: list[Unresolved]) -> bool:
+    path = content_dir / UNRESOLVED_FILE
+    if not entries:
+        if path.exists():
+            path.unlink()
+            return True
+        return False
+    items = [{"file": e.file, "line": e.line, "text": e.text} for e in entries]
+    return write_if_changed(path, _UNRESOLVED_HEADER + dump_yaml(items))
