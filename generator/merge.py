@@ -52,7 +52,9 @@ def _fill(base: Paper, other: Paper, names: Iterable[str]) -> dict:
 def merge_papers(a: Paper, b: Paper) -> Paper:
     """Merge two records of one paper arriving in the same import."""
     better, worse = (a, b) if rank(a) >= rank(b) else (b, a)
-    merged = dataclasses.replace(better, **_fill(better, worse, PUBLICATION_FIELDS + FILL_FIELDS))
+    # Publication fields travel together: a preprint's date must not fill a published version's gap.
+    fillable = PUBLICATION_FIELDS + FILL_FIELDS if rank(worse) == rank(better) else FILL_FIELDS
+    merged = dataclasses.replace(better, **_fill(better, worse, fillable))
     if rank(worse) == rank(better) == 2 and not better.venue_id and worse.venue_id:
         merged = dataclasses.replace(merged, venue_id=worse.venue_id)
     authors = max((better.authors, worse.authors), key=len) if len(worse.authors) > len(better.authors) else better.authors
@@ -72,7 +74,8 @@ def merge_papers(a: Paper, b: Paper) -> Paper:
 
 def merge_into_stored(stored: Paper, incoming: Paper) -> Paper:
     """Merge an import into a stored (possibly hand-edited) record: fill, append, upgrade."""
-    changes = _fill(stored, incoming, PUBLICATION_FIELDS + FILL_FIELDS + ("abstract",))
+    fillable = FILL_FIELDS + ("abstract",) + (PUBLICATION_FIELDS if rank(incoming) >= rank(stored) else ())
+    changes = _fill(stored, incoming, fillable)
     if stored.is_preprint and rank(incoming) == 2:
         changes.update({name: getattr(incoming, name) for name in PUBLICATION_FIELDS})
     if not stored.authors:
