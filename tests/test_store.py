@@ -1,0 +1,129 @@
+"""YAML store: round trips, validation messages, minimal rewrites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import store
+from generator.model import AuthorRef, Name, Paper, Source
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted((ROOT / "content" / "papers").glob("*.yaml"))
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+    lambda s: s.strip() == s and s != ""
+)
+slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
+names = st.builds(Name, given=st.none() | text, family=text)
+
+
+@st.composite
+def papers(draw: st.DrawFn) -> Paper:
+    abstract = draw(st.none() | st.lists(text, min_size=1, max_size=3).map("\n\n".join))
+    return Paper(
+        id=draw(slugs),
+        type=draw(st.sampled_from(["inproceedings", "article", "misc"])),
+        title=draw(text),
+        authors=tuple(AuthorRef(n) for n in draw(st.lists(names, max_size=4))),
+        year=draw(st.none() | st.integers(1900, 2100)),
+        month=draw(st.none() | st.integers(1, 12)),
+        venue_id=draw(st.none() | slugs),
+        pages=draw(st.none() | text),
+        doi=draw(st.none() | st.from_regex(r"10\.[0-9]{4,5}/[a-z0-9.]{1,12}", fullmatch=True)),
+        abstract=abstract,
+        is_abstract_truncated=draw(st.booleans()) if abstract else False,
+        note=draw(st.none() | text),
+        links=draw(st.dictionaries(st.sampled_from(["code", "data", "pdf"]), st.just("https://example.org/x"), max_size=2)),
+        topic_ids=tuple(draw(st.lists(slugs, max_size=2, unique=True))),
+        extra=draw(st.dictionaries(st.sampled_from(["isbn", "language"]), text, max_size=2)),
+        sources=tuple(draw(st.lists(st.builds(Source, file=text, line=st.integers(1, 10**6),
+                                              format=st.sampled_from(["bibtex", "abstracts"]),
+                                              key=st.none() | slugs), max_size=3))),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(papers())
+def test_yaml_round_trip(paper: Paper) -> None:
+    loaded, problems = store.load_paper(store.dump_paper(paper))
+    assert problems == []
+    assert loaded == paper
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_records_load_and_dump_to_identical_bytes(path: Path) -> None:
+    text = path.read_text("utf-8")
+    paper, problems = store.load_paper(text, str(path))
+    assert problems == []
+    assert paper is not None and paper.id == path.stem
+    assert store.dump_paper(paper) == text
+
+
+def test_keys_follow_model_order_and_empty_values_are_left_out() -> None:
+    paper = Paper(id="doe-2020-x", type="misc", title="X", authors=(AuthorRef(Name("Jane", "Doe")),), year=2020,
+                  sources=(Source("a.txt", 3, "abstracts"),))
+    assert store.dump_paper(paper) == (
+        "id: doe-2020-x\ntype: misc\ntitle: X\nauthors:\n- given: Jane\n  family: Doe\nyear: 2020\n"
+        "sources:\n- file: a.txt\n  line: 3\n  format: abstracts\n"
+    )
+
+
+def test_multi_paragraph_abstract_is_a_literal_block() -> None:
+    paper = Paper(id="a", type="misc", title="T", abstract="First paragraph.\n\nSecond one.")
+    assert "abstract: |-\n  First paragraph.\n\n  Second one.\n" in store.dump_paper(paper)
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ("id: a\ntype: misc\ntitle: T\nyear: abc\n", "year: 'abc' is not of type 'integer'"),
+        ("id: a\ntype: misc\ntitle: T\ncolour: red\n", "record: unknown field(s) ('colour' was unexpected)"),
+        ("id: a\ntype: poster\ntitle: T\n", "type: 'poster' is not one of"),
+        ("id: a\ntype: misc\n", "record: 'title' is a required property"),
+        ("id: a\ntype: misc\ntitle: T\nauthors:\n- given: Jane\n", "authors.0: 'family' is a required property"),
+        ("id: a\ntype: misc\ntitle: T\nmonth: 13\n", "month: 13 is greater than the maximum of 12"),
+        ("id: ../etc\ntype: misc\ntitle: T\n", "id: '../etc' does not match"),
+        ("- just\n- a list\n", "a paper record must be a mapping of fields, not list"),
+        ("id: a\ntitle: [unclosed\n", "not valid YAML"),
+    ],
+)
+def test_invalid_records_are_reported_with_field(yaml_text: str, expected: str) -> None:
+    paper, problems = store.load_paper(yaml_text, "content/papers/a.yaml")
+    assert paper is None
+    assert any(str(p).startswith("content/papers/a.yaml") and expected in str(p) for p in problems), problems
+
+
+def test_load_papers_reports_file_name_disagreeing_with_id(tmp_path: Path) -> None:
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "right.yaml").write_text("id: right\ntype: misc\ntitle: Fine\n", encoding="utf-8")
+    (tmp_path / "papers" / "wrong.yaml").write_text("id: other\ntype: misc\ntitle: T\n", encoding="utf-8")
+    loaded = store.load_papers(tmp_path)
+    assert list(loaded.papers) == ["right"]
+    assert [str(p) for p in loaded.problems] == [
+        f"{tmp_path / 'papers' / 'wrong.yaml'}: id: 'other' differs from the file name 'wrong'"
+    ]
+
+
+def test_save_paper_rewrites_only_changed_files(tmp_path: Path) -> None:
+    paper = Paper(id="a", type="misc", title="T")
+    assert store.save_paper(tmp_path, paper) is True
+    assert store.save_paper(tmp_path, paper) is False
+    assert store.save_paper(tmp_path, Paper(id="a", type="misc", title="U")) is True
+    assert store.paper_path(tmp_path, "a").read_text("utf-8") == "id: a\ntype: misc\ntitle: U\n"
+
+
+def test_shipped_venues_load_without_problems() -> None:
+    catalog, problems = store.load_venues(ROOT / "content")
+    assert problems == []
+    assert {"acl", "emnlp", "findings-acl", "arxiv"} <= {venue.id for venue in catalog.venues}
+
+
+def test_bad_venue_pattern_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "venues.yaml").write_text("venues:\n- id: x\n  patterns: ['(unclosed']\n- id: y\n", encoding="utf-8")
+    catalog, problems = store.load_venues(tmp_path)
+    assert [venue.id for venue in catalog.venues] == ["y"]
+    assert len(problems) == 1 and "venues[0]" in str(problems[0])
