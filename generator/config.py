@@ -85,7 +85,9 @@ def _read_site_file(path: Path) -> tuple[dict[Any, Any], list[Problem]]:
     if data is None:
         return {}, []
     if not isinstance(data, dict):
-        return {}, [Problem(str(path), None, f"settings must be a mapping of keys to values, not {type(data).__name__}")]
+        return {}, [
+            Problem(str(path), None, f"settings must be a mapping of keys to values, not {type(data).__name__}")
+        ]
     return data, []
 
 

@@ -46,6 +46,6 @@ def decode_latex(text: str) -> str:
     protected = _BARE_PERCENT.sub(r"\\%", protected)
     try:
         decoded = _decoder().latex_to_text(protected)
-    except Exception:  # pylatexenc is lenient, but a pathological input must not stop an import
+    except Exception:  # noqa: BLE001 -- pylatexenc is lenient, but no input may stop an import
         decoded = protected
     return _PLACEHOLDER_RE.sub(lambda m: urls[int(m.group(1))], decoded)

@@ -15,7 +15,7 @@ to its published version and a truncated abstract to the full one.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import match
 from .model import Paper

@@ -7,8 +7,9 @@ store); constructors stay cheap and trust their arguments.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 # BibTeX entry types a record may carry; ``misc`` covers preprints.
 ENTRY_TYPES = (
@@ -157,7 +158,7 @@ class RawRecord:
     format: str
     fields: Mapping[str, Any]
 
-    def with_fields(self, **changes: Any) -> "RawRecord":
+    def with_fields(self, **changes: Any) -> RawRecord:
         merged = dict(self.fields)
         for key, value in changes.items():
             if value is None:

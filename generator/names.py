@@ -59,8 +59,7 @@ def slug(text: str) -> str:
 
 # Words skipped when the first title word goes into an id ("A Study of X" -> "study").
 TITLE_STOPWORDS = frozenset(
-    "a an and are as at be but by for from if in into is it its no not of on or over such "
-    "that the their then there these they this to was will with".split()
+    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "if", "in", "into", "is", "it", "its", "no", "not", "of", "on", "or", "over", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with"]
 )
 
 

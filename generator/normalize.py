@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .model import AuthorRef, Name, Paper, Problem, RawRecord, Source, Venue, VenueCatalog
 from .names import parse_name
@@ -262,7 +263,7 @@ def paper_from_record(record: RawRecord) -> tuple[Paper, list[Problem]]:
     source = Source(record.path, record.line, record.format, fields.get("key"))
     paper = Paper(
         id="",
-        type=fields.get("type") or ("misc" if record.format != "abstracts" else "misc"),
+        type=fields.get("type") or "misc",
         title=fields.get("title") or "",
         authors=tuple(AuthorRef(Name(a.get("given"), a["family"])) for a in fields.get("authors") or () if a.get("family")),
         year=fields.get("year"),

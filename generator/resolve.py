@@ -42,7 +42,7 @@ class ReferenceIndex:
         self._normalized: dict[int, Paper] = {}
 
     @classmethod
-    def from_file(cls, path: Path, label: str, catalog: VenueCatalog) -> tuple["ReferenceIndex", list[Problem]]:
+    def from_file(cls, path: Path, label: str, catalog: VenueCatalog) -> tuple[ReferenceIndex, list[Problem]]:
         text, problems = decode_text(read_bytes(path), label)
         library = bibtexparser.parse_string(text)
         problems += [describe_failure(label, block) for block in library.failed_blocks]

@@ -11,8 +11,8 @@ from generator.model import AuthorRef, Name, Paper, Source
 
 
 def _paper(**fields) -> Paper:
-    base = dict(id="", type="misc", title="Graph Tokenizers for Speech", year=2023,
-                authors=(AuthorRef(Name("Ada", "Lovelace")),), sources=(Source("a.txt", 1, "arxiv-listing"),))
+    base = {"id": "", "type": "misc", "title": "Graph Tokenizers for Speech", "year": 2023,
+                "authors": (AuthorRef(Name("Ada", "Lovelace")),), "sources": (Source("a.txt", 1, "arxiv-listing"),)}
     base.update(fields)
     return Paper(**base)
 

@@ -11,8 +11,8 @@ import bz2
 import gzip
 import lzma
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..model import Problem, RawRecord
 from . import abstracts, anthology_page, bibtex, listing_page
