@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import store
-from .model import Problem, Unresolved
+from .model import Paper, Problem, Unresolved, VenueCatalog
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,16 @@ class CheckResult:
 def check_content(content_dir: Path) -> CheckResult:
     catalog, problems = store.load_venues(content_dir)
     loaded = store.load_papers(content_dir)
-    problems += loaded.problems
-    known_venues = {venue.id for venue in catalog.venues}
-    for paper in loaded.papers.values():
-        if paper.venue_id and paper.venue_id not in known_venues:
-            label = str(store.paper_path(content_dir, paper.id))
-            problems.append(Problem(label, None, f"venue: {paper.venue_id!r} is not in {store.VENUES_FILE}"))
+    problems += loaded.problems + check_venue_references(content_dir, catalog, loaded.papers.values())
     return CheckResult(len(loaded.papers), problems, store.load_unresolved(content_dir))
+
+
+def check_venue_references(content_dir: Path, catalog: VenueCatalog, papers: Iterable[Paper]) -> list[Problem]:
+    """A problem for each paper whose venue is not in venues.yaml."""
+    known_venues = {venue.id for venue in catalog.venues}
+    message = "venue: {!r} is not in " + store.VENUES_FILE
+    return [
+        Problem(str(store.paper_path(content_dir, paper.id)), None, message.format(paper.venue_id))
+        for paper in papers
+        if paper.venue_id and paper.venue_id not in known_venues
+    ]

@@ -226,6 +226,8 @@ def load_venues(content_dir: Path) -> tuple[VenueCatalog, list[Problem]]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         return VenueCatalog(), [Problem(label, None, f"cannot read venues: {error}")]
+    if not isinstance(data, dict):
+        return VenueCatalog(), [Problem(label, None, "must be a mapping with 'venues' and 'tracks' lists")]
     problems: list[Problem] = []
     venues = []
     for index, item in enumerate(data.get("venues") or []):
@@ -240,13 +242,13 @@ def load_venues(content_dir: Path) -> tuple[VenueCatalog, list[Problem]]:
                     ordinal_year_base=item.get("ordinal_year_base"),
                 )
             )
-        except (KeyError, TypeError, re.error) as error:
+        except (KeyError, TypeError, AttributeError, re.error) as error:
             problems.append(Problem(label, None, f"venues[{index}]: {error}"))
     tracks = []
     for index, item in enumerate(data.get("tracks") or []):
         try:
             tracks.append(Track(item["id"], _compile(item.get("patterns", ()))))
-        except (KeyError, TypeError, re.error) as error:
+        except (KeyError, TypeError, AttributeError, re.error) as error:
             problems.append(Problem(label, None, f"tracks[{index}]: {error}"))
     return VenueCatalog(tuple(venues), tuple(tracks)), problems
 

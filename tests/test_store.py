@@ -127,3 +127,9 @@ def test_bad_venue_pattern_is_reported(tmp_path: Path) -> None:
     catalog, problems = store.load_venues(tmp_path)
     assert [venue.id for venue in catalog.venues] == ["y"]
     assert len(problems) == 1 and "venues[0]" in str(problems[0])
+
+
+def test_venues_file_that_is_not_a_mapping_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "venues.yaml").write_text("- just a list\n", encoding="utf-8")
+    catalog, problems = store.load_venues(tmp_path)
+    assert catalog.venues == () and "must be a mapping" in str(problems[0])

@@ -1,0 +1,42 @@
+"""The Jinja environment and its filters. Templates only display; contexts are built elsewhere.
+
+Every context holds ``page_path``, the page's own path in the output (``index.html``),
+so ``url`` can turn a site path into a link relative to the current page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["url"] = _url_filter
+    return env
+
+
+def render_page(env: Environment, template_name: str, context: dict[str, Any]) -> str:
+    return env.get_template(template_name).render(context)
+
+
+def relative_url(page_path: str, target: str) -> str:
+    """``target`` (a path from the site root) as seen from ``page_path``: one ``../`` per folder."""
+    if "://" in target or target.startswith(("#", "mailto:")):
+        return target
+    return "../" * page_path.count("/") + target.lstrip("/")
+
+
+@pass_context
+def _url_filter(context: Context, target: str) -> str:
+    return relative_url(context["page_path"], target)

@@ -1,0 +1,204 @@
+"""build_site and `bibsite build`: the index lists every paper, escaped; builds are repeatable and all-or-nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import BuildError, build_site
+from generator.cli import main
+from generator.config import load_config
+
+REPO = Path(__file__).resolve().parents[1]
+
+VENUES = """\
+venues:
+- id: acl
+  short: ACL
+  name: Annual Meeting of the Association for Computational Linguistics
+"""
+
+PAPERS = {
+    "ortiz-2021-grammar": """\
+id: ortiz-2021-grammar
+type: inproceedings
+title: A Grammar of Invented Languages
+authors:
+- given: Lucía
+  family: Ortiz
+year: 2021
+venue: acl
+""",
+    "brandt-etal-2023-script": """\
+id: brandt-etal-2023-script
+type: misc
+title: Escaping <script> Tags & "Quotes" in Titles
+authors:
+- given: Hanne
+  family: Brandt
+- given: Tomasz
+  family: Wiśniewski
+year: 2023
+""",
+    "okafor-2023-zebra": """\
+id: okafor-2023-zebra
+type: article
+title: Zebra Crossings for Parsers
+authors:
+- family: Okafor
+year: 2023
+venue: acl
+""",
+}
+
+
+def make_content(root: Path) -> Path:
+    content = root / "content"
+    (content / "papers").mkdir(parents=True)
+    (content / "venues.yaml").write_text(VENUES, encoding="utf-8")
+    for paper_id, text in PAPERS.items():
+        (content / "papers" / f"{paper_id}.yaml").write_text(text, encoding="utf-8")
+    return content
+
+
+def build(content: Path, output: Path):
+    config, problems = load_config(content, output, REPO / "templates", REPO / "static")
+    assert problems == []
+    return build_site(config)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def test_index_lists_every_paper_newest_first(tmp_path: Path) -> None:
+    report = build(make_content(tmp_path), tmp_path / "site")
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert report.papers == 3
+    assert report.files_written == 2
+    assert set(snapshot(tmp_path / "site")) == {"index.html", "static/style.css"}
+    positions = [
+        html.index("Escaping &lt;script&gt; Tags"),  # 2023, "E..."
+        html.index("Zebra Crossings for Parsers"),  # 2023, "Z..."
+        html.index("A Grammar of Invented Languages"),  # 2021
+    ]
+    assert positions == sorted(positions)
+    assert "Lucía Ortiz" in html and "Hanne Brandt, Tomasz Wiśniewski" in html and "Okafor" in html
+    assert '<span class="venue">ACL</span> <span class="year">2021</span>' in html
+    assert '<html lang="en">' in html
+    assert 'href="static/style.css"' in html
+
+
+def test_titles_are_html_escaped(tmp_path: Path) -> None:
+    build(make_content(tmp_path), tmp_path / "site")
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "Escaping &lt;script&gt; Tags &amp; &#34;Quotes&#34; in Titles" in html
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    content = make_content(tmp_path)
+    build(content, tmp_path / "first")
+    build(content, tmp_path / "second")
+    assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
+
+
+def test_rebuild_replaces_the_old_site(tmp_path: Path) -> None:
+    content = make_content(tmp_path)
+    output = tmp_path / "site"
+    build(content, output)
+    (output / "stale.html").write_text("left from an earlier build", encoding="utf-8")
+    (content / "papers" / "okafor-2023-zebra.yaml").unlink()
+    build(content, output)
+    assert "stale.html" not in snapshot(output)
+    assert "Zebra Crossings" not in (output / "index.html").read_text(encoding="utf-8")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "site"]  # no temporary folders left
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("year", '"abc"', "year: 'abc' is not of type 'integer'"), ("venue", "nowhere", "venue: 'nowhere' is not in")],
+)
+def test_broken_record_stops_build_and_keeps_old_site(tmp_path: Path, field: str, value: str, message: str) -> None:
+    content = make_content(tmp_path)
+    output = tmp_path / "site"
+    build(content, output)
+    before = snapshot(output)
+    broken = content / "papers" / "okafor-2023-zebra.yaml"
+    lines = [
+        f"{field}: {value}" if line.startswith(f"{field}:") else line
+        for line in PAPERS["okafor-2023-zebra"].splitlines()
+    ]
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (content / "papers" / "new-2024-paper.yaml").write_text(
+        "id: new-2024-paper\ntype: misc\ntitle: New\n", encoding="utf-8"
+    )
+
+    with pytest.raises(BuildError) as caught:
+        build(content, output)
+
+    messages = [str(problem) for problem in caught.value.problems]
+    assert len(messages) == 1 and messages[0].startswith(f"{broken}: {message}"), messages
+    assert snapshot(output) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_missing_content_folder_is_refused(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    with pytest.raises(BuildError, match="content folder not found"):
+        build(tmp_path / "no-such-content", output)
+    assert not output.exists()
+
+
+def test_output_folder_holding_the_content_is_refused(tmp_path: Path) -> None:
+    content = make_content(tmp_path)
+    before = snapshot(tmp_path)
+    with pytest.raises(BuildError, match="refusing to replace a folder holding the content folder"):
+        build(content, tmp_path)
+    assert snapshot(tmp_path) == before
+
+
+def test_cli_build_succeeds_on_good_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = make_content(tmp_path)
+    monkeypatch.chdir(REPO)
+    args = [
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(tmp_path / "site"),
+        "--templates",
+        "templates",
+        "--static",
+        "static",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "built 3 papers" in result.stdout
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_cli_build_fails_on_bad_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = make_content(tmp_path)
+    broken = content / "papers" / "ortiz-2021-grammar.yaml"
+    broken.write_text(PAPERS["ortiz-2021-grammar"].replace("year: 2021", 'year: "abc"'), encoding="utf-8")
+    monkeypatch.chdir(REPO)
+    args = [
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(tmp_path / "site"),
+        "--templates",
+        "templates",
+        "--static",
+        "static",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert f"{broken}: year: 'abc' is not of type 'integer'" in result.stderr.splitlines()
+    assert not (tmp_path / "site").exists()
