@@ -7,8 +7,9 @@ TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: site test lint content bench clean
 
+# Debian's python3 lacks venv until python3-venv is installed; install it when missing (needs root).
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
