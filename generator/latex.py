@@ -14,7 +14,10 @@ from functools import lru_cache
 from pylatexenc.latex2text import LatexNodes2Text
 
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
-_URL_MACRO = re.compile(r"\\(?:url|href)\s*\{\s*([^{}]*?)\s*\}(?:\s*\{([^{}]*)\})?")
+# \url takes one argument, \href two (URL, then label); a group after \url is ordinary text.
+_URL_MACRO = re.compile(r"\\url\s*\{\s*([^{}]*?)\s*\}|\\href\s*\{\s*([^{}]*?)\s*\}\s*\{([^{}]*)\}")
+# A URL written out: `~`, `--`, `%` and `_` in it are characters, not LaTeX.
+_BARE_URL = re.compile(r"\bhttps?://[^\s{}\\]+", re.IGNORECASE)
 _PLACEHOLDER = "\uf8ffURL{}\uf8ff"
 _PLACEHOLDER_RE = re.compile("\uf8ffURL(\\d+)\uf8ff")
 # Anything that can make LaTeX decoding change the text.
@@ -38,11 +41,14 @@ def decode_latex(text: str) -> str:
     urls: list[str] = []
 
     def keep_url(match: re.Match[str]) -> str:
-        url, label = match.group(1), match.group(2)
+        if match.re is _BARE_URL:
+            url, label = match.group(0), None
+        else:
+            url, label = match.group(1) or match.group(2) or "", match.group(3)
         urls.append(url if not label or label == url else f"{label} ({url})")
         return _PLACEHOLDER.format(len(urls) - 1)
 
-    protected = _URL_MACRO.sub(keep_url, text)
+    protected = _BARE_URL.sub(keep_url, _URL_MACRO.sub(keep_url, text))
     protected = _BARE_PERCENT.sub(r"\\%", protected)
     try:
         decoded = _decoder().latex_to_text(protected)

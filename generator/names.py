@@ -22,19 +22,33 @@ _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _SPACE = re.compile(r"\s+")
 
 
+def is_suffix(word: str) -> bool:
+    """``Jr.``, ``Sr``, ``III``: a generational suffix, not a name of its own."""
+    return word.strip().lower() in _SUFFIXES
+
+
+def _clean_name(text: str) -> str:
+    return _SPACE.sub(" ", text).strip(" ,")
+
+
 def parse_name(text: str) -> Name:
     """Parse one personal name, as printed or in BibTeX order, into given and family parts."""
-    text = _SPACE.sub(" ", text).strip().strip(",").strip()
+    text = _clean_name(text)
     if not text:
         raise ValueError("empty name")
     suffix = None
-    if "," not in text:
+    before, comma, after = text.rpartition(",")
+    if comma and "," not in before and is_suffix(after):
+        # "Martin Luther King, Jr.": display order, the comma only sets off the suffix.
+        text, suffix = before.strip(), after.strip()
+    elif "," not in text:
         # "Martin Luther King Jr." in display order: BibTeX has no place for a trailing suffix.
         *rest, last = text.split(" ")
-        if rest and last.lower() in _SUFFIXES:
+        if rest and is_suffix(last):
             text, suffix = " ".join(rest), last
     try:
-        parts = parse_single_name_into_parts(text, strict=False)
+        # Strict: a name with unbalanced braces is kept as written, not "repaired".
+        parts = parse_single_name_into_parts(text, strict=True)
     except InvalidNameError:
         return Name(None, text)
     family = " ".join(parts.von + parts.last)
@@ -49,7 +63,7 @@ def parse_name(text: str) -> Name:
 
 def split_bibtex_names(text: str) -> list[str]:
     """Split a BibTeX ``author`` value on top-level ``and``."""
-    return [name for name in split_multiple_persons_names(text) if name.strip()]
+    return [name for name in split_multiple_persons_names(text) if _clean_name(name)]
 
 
 def slug(text: str) -> str:

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from .model import AuthorRef, Name, Paper, Problem, RawRecord, Source, Venue, VenueCatalog
+from .model import ENTRY_TYPES, AuthorRef, Name, Paper, Problem, RawRecord, Source, Venue, VenueCatalog
 from .names import parse_name
 
 Step = Callable[[RawRecord, VenueCatalog], RawRecord]
@@ -25,12 +25,18 @@ _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*\n\s*")
 _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 _ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _PAGE_RANGE = re.compile(r"^\s*([\w.]+)\s*(?:-+|–|—)\s*([\w.]+)\s*$")
-_DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_DOI = re.compile(r"^(?:\s*(?:https?://(?:dx\.)?doi\.org/|doi:))+\s*", re.IGNORECASE)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([a-z\-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?([a-z\-]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?$", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 _CODE_HOSTS = re.compile(r"//(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/", re.IGNORECASE)
 _DATA_HOSTS = re.compile(r"//(?:huggingface\.co/datasets|zenodo\.org|kaggle\.com/datasets)/", re.IGNORECASE)
+# What ends a sentence or a quotation rather than a URL: "see https://github.com/a/b." or “…/b”.
+_URL_TRAILER = ".,;:!?\u201d\u2019\u00bb\u203a\u2026"
+# A comment naming a venue it was only sent to ("Submitted to ICLR 2024") states no venue.
+_NOT_ACCEPTED = re.compile(r"\b(?:submitted|submission|under review|in review|rejected)\b", re.IGNORECASE)
+# BibTeX entry types the record model has no name for; anything else unknown becomes ``misc``.
+_ENTRY_TYPE_ALIASES = {"conference": "inproceedings", "report": "techreport", "thesis": "phdthesis"}
 
 # Fields of RawRecord.fields that become Paper attributes; the rest go to ``extra``.
 _READER_ONLY = {"page_owner", "key", "date", "venue_line", "comment", "entry_type", "eprint", "archiveprefix",
@@ -41,7 +47,8 @@ _PAPER_FIELDS = {"title", "authors", "editors", "year", "month", "venue", "track
 
 def _clean(value: Any, keep_paragraphs: bool = False) -> Any:
     if isinstance(value, str):
-        text = unicodedata.normalize("NFC", value).translate(_INVISIBLE)
+        # Invisible characters go first: one between a letter and its accent blocks composition.
+        text = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
         if keep_paragraphs:
             return "\n\n".join(_SPACES.sub(" ", p.replace("\n", " ")).strip() for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip())
         return " ".join(text.split())
@@ -71,8 +78,18 @@ def unify_fields(record: RawRecord, catalog: VenueCatalog) -> RawRecord:
     if eprint and prefix == "arxiv" and "arxiv" not in fields:
         changes["arxiv"] = eprint
         changes["eprint"] = changes["archiveprefix"] = changes["primaryclass"] = None
-    if fields.get("entry_type") and "type" not in fields:
-        changes["type"], changes["entry_type"] = fields["entry_type"], None
+    entry_type = fields.get("entry_type")
+    if entry_type:
+        if "type" in fields:  # BibTeX's own `type` field ("Research Note") is not the entry type
+            changes["bibtex_type"] = fields["type"]
+        if entry_type in _ENTRY_TYPE_ALIASES:
+            changes["type"] = _ENTRY_TYPE_ALIASES[entry_type]
+        elif entry_type in ENTRY_TYPES:
+            changes["type"] = entry_type
+        else:
+            changes["type"] = "misc"
+            changes["_problems"] = [*fields.get("_problems", []), f"entry type @{entry_type} is not known; kept as @misc"]
+        changes["entry_type"] = None
     return record.with_fields(**changes)
 
 
@@ -86,8 +103,17 @@ def parse_authors(record: RawRecord, catalog: VenueCatalog) -> RawRecord:
     for key in ("authors", "editors"):
         names = record.fields.get(key)
         if isinstance(names, list) and any(isinstance(name, str) for name in names):
-            changes[key] = [_name_fields(parse_name(name)) if isinstance(name, str) else name for name in names if name]
+            changes[key] = [parsed for parsed in map(_parse_printed_name, names) if parsed]
     return record.with_fields(**changes)
+
+
+def _parse_printed_name(name: Any) -> Any:
+    if not isinstance(name, str):
+        return name
+    try:
+        return _name_fields(parse_name(name))
+    except ValueError:  # nothing but spaces and commas: no name to keep
+        return None
 
 
 def parse_month(text: Any) -> int | None:
@@ -107,21 +133,26 @@ def parse_date(record: RawRecord, catalog: VenueCatalog) -> RawRecord:
     fields = record.fields
     changes: dict[str, Any] = {}
     year, month = fields.get("year"), fields.get("month")
+    problems = list(fields.get("_problems", []))
     if isinstance(year, str):
         found = _YEAR.search(year)
         changes["year"] = int(found.group(1)) if found else None
-        if not found:
-            changes["_problems"] = [*fields.get("_problems", []), f"year {year!r} is not a year; left empty"]
     if month is not None and not isinstance(month, int):
         changes["month"] = parse_month(month)
         if changes["month"] is None:
-            changes["_problems"] = [*changes.get("_problems", fields.get("_problems", [])), f"month {month!r} is not a month; left empty"]
+            problems.append(f"month {month!r} is not a month; left empty")
     date = fields.get("date")
-    if date and "year" not in fields and "comment_venue" not in fields:
+    # The date line also stands in for a year that is missing or unreadable, so that a
+    # second run (which no longer sees the unreadable year) finds the same year.
+    if date and changes.get("year", fields.get("year")) is None and "comment_venue" not in fields:
         found = _YEAR.search(date)
         if found:
             changes["year"] = int(found.group(1))
             changes["month"] = parse_month(date)
+    if isinstance(year, str) and changes["year"] is None:
+        problems.append(f"year {year!r} is not a year; left empty")
+    if len(problems) > len(fields.get("_problems", [])):
+        changes["_problems"] = problems
     return record.with_fields(**changes)
 
 
@@ -172,7 +203,7 @@ def detect_venue(record: RawRecord, catalog: VenueCatalog) -> RawRecord:
         comment = fields.get("comment") or ""
         # A comment states a venue only if it names one and a year ("Accepted to AAAI 2022").
         stated = _find_venue(comment, catalog, include_preprints=False) if comment else None
-        if stated and _YEAR.search(comment):
+        if stated and _YEAR.search(comment) and not _NOT_ACCEPTED.search(comment):
             venue, text = stated, comment
             changes.update(type=stated.entry_type, comment=None, comment_venue=comment)
             changes["year"], changes["month"] = _venue_year(comment, stated), None
@@ -216,7 +247,7 @@ def extract_links(record: RawRecord, catalog: VenueCatalog) -> RawRecord:
     abstract = record.fields.get("abstract") or ""
     links = dict(record.fields.get("links") or {})
     for url in _URL.findall(abstract):
-        url = url.rstrip(".,;:!?")
+        url = url.rstrip(_URL_TRAILER)
         if _CODE_HOSTS.search(url):
             links.setdefault("code", url)
         elif _DATA_HOSTS.search(url):

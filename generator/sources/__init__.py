@@ -8,9 +8,11 @@ common to all formats: decompression, encodings, BOMs and line endings.
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import lzma
 import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +31,9 @@ READERS: dict[str, Reader] = {
 _OPENERS = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}
 _BIBTEX_SUFFIXES = (".bib", ".bibtex")
 _BIBTEX_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+# What may come before the first entry of a BibTeX file: blank lines and `%` comments
+# (JabRef writes "% Encoding: UTF-8" first).
+_BIBTEX_PREAMBLE = re.compile(r"(?:[^\S\n]*(?:%[^\n]*)?\n)*")
 
 
 class SourceError(Exception):
@@ -42,15 +47,17 @@ def read_bytes(path: Path) -> bytes:
             return path.read_bytes()
         with opener(path, "rb") as handle:
             return handle.read()
-    except (OSError, EOFError, lzma.LZMAError) as error:
+    except (OSError, EOFError, lzma.LZMAError, zlib.error) as error:
         raise SourceError(f"{path}: cannot read: {error}") from error
 
 
 def decode_text(data: bytes, label: str) -> tuple[str, list[Problem]]:
     """Decode bytes as UTF-8 (BOM optional); fall back to cp1252 and say so."""
     problems: list[Problem] = []
+    # The BOM goes first: it is no cp1252 text, and error offsets then count from the same byte.
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         try:
@@ -68,7 +75,7 @@ def detect_format(path: Path, text: str) -> str:
     name = path.name.lower()
     for suffix in _OPENERS:
         name = name.removesuffix(suffix)
-    if name.endswith(_BIBTEX_SUFFIXES) or _BIBTEX_START.match(text):
+    if name.endswith(_BIBTEX_SUFFIXES) or _BIBTEX_START.match(text, _BIBTEX_PREAMBLE.match(text).end()):
         return bibtex.FORMAT
     if listing_page.looks_like(text):
         return listing_page.FORMAT

@@ -15,7 +15,11 @@ from ..model import Problem, RawRecord
 FORMAT = "anthology-page"
 
 _BADGES = r"(?:pdf|bib|abs|video|software|code|data|dataset|poster|slides|presentation|attachment|note|supplementary|erratum|revision)"
-BADGE_LINE = re.compile(rf"^\s*{_BADGES}(?:\s+{_BADGES})*\s*$", re.IGNORECASE)
+# Every entry has a `bib` (and nearly always a `pdf`) badge; requiring one keeps a
+# one-word title such as "Data" or "Code" from being read as a badge line.
+BADGE_LINE = re.compile(
+    rf"^\s*(?=(?:{_BADGES}\s+)*(?:pdf|bib)\b){_BADGES}(?:\s+{_BADGES})*\s*$", re.IGNORECASE
+)
 _AUTHOR_SEPARATOR = " | "
 # Tells a venue line from a lone author when an entry has only two head lines.
 _VENUE_WORDS = re.compile(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
 from ..latex import decode_latex
 from ..model import Problem, RawRecord
@@ -29,23 +30,40 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 
 def read_bibtex(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
-    library = bibtexparser.parse_string(text)
-    problems = [describe_failure(label, block) for block in library.failed_blocks]
+    # No middleware: values come raw (braces, quotes, `#`) and are resolved here, because
+    # bibtexparser resolves a @string only when it is a field's whole value.
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    strings = _resolve_strings(library.strings)
+    problems = []
+    entries = list(library.entries)
+    for block in library.failed_blocks:
+        if isinstance(block, DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block, Entry):
+            entries.append(block.ignore_error_block)  # read; record_from_entry keeps the first value
+        else:
+            problems.append(describe_failure(label, block))
     records = []
-    for entry in library.entries:
-        record, entry_problems = record_from_entry(label, entry)
+    for entry in sorted(entries, key=lambda e: e.start_line or 0):
+        record, entry_problems = record_from_entry(label, entry, strings)
         records.append(record)
         problems.extend(entry_problems)
     return records, problems
 
 
-def record_from_entry(label: str, entry: Entry) -> tuple[RawRecord, list[Problem]]:
-    """One parsed entry as a RawRecord, its prose and names decoded from LaTeX."""
+def record_from_entry(
+    label: str, entry: Entry, strings: dict[str, str] | None = None
+) -> tuple[RawRecord, list[Problem]]:
+    """One parsed entry as a RawRecord, its prose and names decoded from LaTeX.
+
+    With ``strings`` (the @string table), field values are taken as raw BibTeX and resolved
+    here; without, they are taken as already resolved by bibtexparser's default middleware.
+    """
     problems = []
     fields: dict[str, object] = {"entry_type": entry.entry_type.lower(), "key": entry.key}
     for field in entry.fields:
         name = field.key.lower()
         value = field.value if isinstance(field.value, str) else str(field.value)
+        if strings is not None:
+            value = resolve_value(value, strings)
         if name in fields:
             problems.append(Problem(label, entry.start_line + 1, f"{entry.key}: field {name!r} repeated; first kept"))
             continue
@@ -58,16 +76,78 @@ def record_from_entry(label: str, entry: Entry) -> tuple[RawRecord, list[Problem
     return RawRecord(label, entry.start_line + 1, FORMAT, fields), problems
 
 
+_BRACE = re.compile(r"(?<!\\)[{}]")
+
+
+def _split_concatenation(value: str) -> list[str]:
+    """``acl # " 2023"`` -> ``["acl ", ' " 2023"']``: split on ``#`` outside braces and quotes."""
+    parts, depth, in_quotes, start = [], 0, False, 0
+    for index, char in enumerate(value):
+        if index and value[index - 1] == "\\":
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 0:
+            in_quotes = not in_quotes
+        elif char == "#" and depth == 0 and not in_quotes:
+            parts.append(value[start:index])
+            start = index + 1
+    parts.append(value[start:])
+    return parts
+
+
+def _encloses(value: str, opening: str, closing: str) -> bool:
+    """Whether the delimiter at the first character is closed by the last one."""
+    if len(value) < 2 or value[0] != opening or value[-1] != closing:
+        return False
+    if opening == '"':
+        return True
+    depth = 0
+    for match in _BRACE.finditer(value):
+        depth += 1 if match.group() == "{" else -1
+        if depth <= 0:
+            return match.end() == len(value)
+    return False
+
+
+def resolve_value(value: str, strings: dict[str, str]) -> str:
+    """A raw BibTeX value: ``{...}`` and ``"..."`` unwrapped, @string macros expanded, ``#`` joined.
+
+    An unknown macro (``month = oct``) is kept as its name.
+    """
+    parts = _split_concatenation(value) if "#" in value else [value]
+    resolved = []
+    for part in parts:
+        part = part.strip()
+        if _encloses(part, "{", "}") or _encloses(part, '"', '"'):
+            resolved.append(part[1:-1])
+        else:
+            resolved.append(strings.get(part.lower(), part))
+    return "".join(resolved)
+
+
+def _resolve_strings(blocks: list) -> dict[str, str]:
+    """@string definitions in file order; a definition may use the ones before it."""
+    strings: dict[str, str] = {}
+    for block in blocks:
+        strings[block.key.lower()] = resolve_value(str(block.value), strings)
+    return strings
+
+
 def _decode_name(raw: str) -> dict[str, str]:
     name = parse_name(raw)
-    decoded = {"family": decode_latex(name.family)}
-    if name.given:
-        decoded["given"] = decode_latex(name.given)
+    # A family name that decodes to nothing ("{") is kept as written rather than lost.
+    decoded = {"family": decode_latex(name.family).strip() or name.family}
+    given = decode_latex(name.given).strip() if name.given else None
+    if given:
+        decoded["given"] = given
     return decoded
 
 
 def describe_failure(label: str, block: object) -> Problem:
-    line = getattr(block, "start_line", 0) + 1
+    line = (getattr(block, "start_line", None) or 0) + 1
     if isinstance(block, DuplicateBlockKeyBlock):
         return Problem(label, line, f"duplicate key {block.key!r}; this entry was not read", is_rejection=True)
     if isinstance(block, ParsingFailedBlock):

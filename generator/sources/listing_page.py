@@ -13,6 +13,7 @@ import re
 
 from ..latex import decode_latex
 from ..model import Problem, RawRecord
+from ..names import is_suffix
 
 FORMAT = "arxiv-listing"
 
@@ -20,7 +21,8 @@ _CLOSER = re.compile(r"^\s*via\s*arxiv\s+icon\s*$", re.IGNORECASE)
 _ALERT = re.compile(r"^\s*alert\s+button\s*$", re.IGNORECASE)
 _PICTURE = re.compile(r"^\s*picture\s+for\s+(.+?)\s*$", re.IGNORECASE)
 _FIGURE = re.compile(r"^\s*figure\s+\d+\s+for\s", re.IGNORECASE)
-_COMMENT = re.compile(r"^\s*\*\s*(.*?)\s*$")
+# "* 10 pages, 4 figures"; the space tells it from an abstract opening with "*emphasis*".
+_COMMENT = re.compile(r"^\s*\*(?:\s+(.*?))?\s*$")
 DATE = re.compile(
     r"^\s*(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\s*$",
     re.IGNORECASE,
@@ -94,11 +96,11 @@ def _read_entry(
         fields["date"] = content[date_at][1]
     rest = [(n, line) for n, line in rest if not _FIGURE.match(line)]
     if rest and not _COMMENT.match(rest[0][1]):
-        fields["authors"] = [name.strip() for name in rest[0][1].split(",") if name.strip()]
+        fields["authors"] = _split_authors(rest[0][1])
         rest = rest[1:]
-    comments = [_COMMENT.match(line).group(1) for _, line in rest if _COMMENT.match(line)]
+    comments = [_COMMENT.match(line).group(1) or "" for _, line in rest if _COMMENT.match(line)]
     paragraphs = [line for _, line in rest if not _COMMENT.match(line)]
-    if comments:
+    if any(comments):
         fields["comment"] = decode_latex(" ".join(c for c in comments if c))
     if paragraphs:
         # Listing pages show arXiv's LaTeX source text (`0.05\%`, ``quotes'').
@@ -110,3 +112,14 @@ def _read_entry(
     if owner:
         fields["page_owner"] = owner
     return RawRecord(label, title_lines[0][0], FORMAT, fields), problems
+
+
+def _split_authors(line: str) -> list[str]:
+    """Comma-separated names; a suffix after a comma ("King, Jr.") stays with its name."""
+    names: list[str] = []
+    for name in (part.strip() for part in line.split(",")):
+        if names and is_suffix(name):
+            names[-1] = f"{names[-1]}, {name}"
+        elif name:
+            names.append(name)
+    return names
