@@ -7,7 +7,6 @@ import gzip
 import lzma
 from pathlib import Path
 
-import bibtexparser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +15,7 @@ from generator.model import Problem, RawRecord
 from generator.sources import READERS, SourceError, decode_text, detect_format, read_bytes, read_source
 from generator.sources.abstracts import read_abstracts
 from generator.sources.anthology_page import BADGE_LINE, read_anthology_page
-from generator.sources.bibtex import read_bibtex, record_from_entry, resolve_value
+from generator.sources.bibtex import read_bibtex, resolve_value
 from generator.sources.listing_page import read_listing_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -315,13 +314,10 @@ class TestBibtex:
     def test_resolve_value(self, raw, expected):
         assert resolve_value(raw, {"acl": "Proceedings of ACL"}) == expected
 
-    def test_record_from_entry_takes_resolved_values_without_a_string_table(self):
-        # Callers that parse with bibtexparser's default middleware (resolve.py) pass no table:
-        # their values are already unwrapped, and a "#" in them is text.
-        library = bibtexparser.parse_string("@misc{a, title = {{C# Programming}}, note = {C# code}}")
-        record, problems = record_from_entry("x.bib", library.entries[0])
+    def test_hash_inside_braces_is_text_not_concatenation(self):
+        records, problems = read_bibtex("x.bib", "@misc{a, title = {{C# Programming}}, note = {C# code}}")
         assert problems == []
-        assert (record.fields["title"], record.fields["note"]) == ("C# Programming", "C# code")
+        assert (records[0].fields["title"], records[0].fields["note"]) == ("C# Programming", "C# code")
 
     def test_duplicate_keys_reject_the_second_entry_only(self):
         records, problems = read(DATA / "bib" / "duplicate_keys.bib")

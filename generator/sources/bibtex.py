@@ -29,7 +29,8 @@ NAME_FIELDS = ("author", "editor")
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 
-def read_bibtex(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
+def parse_entries(label: str, text: str) -> tuple[list[Entry], dict[str, str], list[Problem]]:
+    """Entries with raw values (in file order), the resolved @string table, and failed blocks."""
     # No middleware: values come raw (braces, quotes, `#`) and are resolved here, because
     # bibtexparser resolves a @string only when it is a field's whole value.
     library = bibtexparser.parse_string(text, parse_stack=[])
@@ -41,29 +42,26 @@ def read_bibtex(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
             entries.append(block.ignore_error_block)  # read; record_from_entry keeps the first value
         else:
             problems.append(describe_failure(label, block))
+    return sorted(entries, key=lambda e: e.start_line or 0), strings, problems
+
+
+def read_bibtex(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
+    entries, strings, problems = parse_entries(label, text)
     records = []
-    for entry in sorted(entries, key=lambda e: e.start_line or 0):
+    for entry in entries:
         record, entry_problems = record_from_entry(label, entry, strings)
         records.append(record)
         problems.extend(entry_problems)
     return records, problems
 
 
-def record_from_entry(
-    label: str, entry: Entry, strings: dict[str, str] | None = None
-) -> tuple[RawRecord, list[Problem]]:
-    """One parsed entry as a RawRecord, its prose and names decoded from LaTeX.
-
-    With ``strings`` (the @string table), field values are taken as raw BibTeX and resolved
-    here; without, they are taken as already resolved by bibtexparser's default middleware.
-    """
+def record_from_entry(label: str, entry: Entry, strings: dict[str, str]) -> tuple[RawRecord, list[Problem]]:
+    """One entry from ``parse_entries`` as a RawRecord: macros resolved, prose and names decoded."""
     problems = []
     fields: dict[str, object] = {"entry_type": entry.entry_type.lower(), "key": entry.key}
     for field in entry.fields:
         name = field.key.lower()
-        value = field.value if isinstance(field.value, str) else str(field.value)
-        if strings is not None:
-            value = resolve_value(value, strings)
+        value = resolve_value(field.value if isinstance(field.value, str) else str(field.value), strings)
         if name in fields:
             problems.append(Problem(label, entry.start_line + 1, f"{entry.key}: field {name!r} repeated; first kept"))
             continue
