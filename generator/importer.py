@@ -128,7 +128,13 @@ def _read_drafts(paths: list[Path], labels: list[str], fmt: str | None, catalog,
             (report.rejected if problem.is_rejection else report.problems).append(problem)
         report.entries_read += len(records) + sum(1 for p in problems if p.is_rejection)
         for record in records:
-            paper, record_problems = normalize_record(record, catalog)
+            try:
+                paper, record_problems = normalize_record(record, catalog)
+            except Exception as error:  # noqa: BLE001 -- one entry that trips a bug must not stop the rest
+                report.rejected.append(
+                    Problem(record.path, record.line, f"cannot normalize entry ({type(error).__name__}: {error})", True)
+                )
+                continue
             report.problems.extend(record_problems)
             drafts.append(paper)
     return drafts

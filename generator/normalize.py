@@ -156,9 +156,17 @@ def parse_date(record: RawRecord, catalog: VenueCatalog) -> RawRecord:
     return record.with_fields(**changes)
 
 
+# A workshop held at a conference ("... Workshop on X (NLP4X @ ACL 2022)") is not the conference;
+# the conference's own student workshop is one of its tracks.
+_WORKSHOP = re.compile(r"\bworkshops?\b(?<!student research workshop)", re.IGNORECASE)
+
+
 def _find_venue(text: str, catalog: VenueCatalog, include_preprints: bool = True) -> Venue | None:
+    is_workshop = bool(_WORKSHOP.search(text))
     for venue in catalog.venues:
         if not include_preprints and venue.kind == "preprint":
+            continue
+        if is_workshop and venue.kind != "workshop":
             continue
         if any(pattern.search(text) for pattern in venue.patterns):
             return venue

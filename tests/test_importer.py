@@ -217,3 +217,21 @@ def test_cli_import_prints_account_and_problems(workdir: Path) -> None:
 def test_cli_usage_error_exits_2(workdir: Path) -> None:
     result = CliRunner().invoke(main, ["import", "no/such/file.txt"])
     assert result.exit_code == 2
+
+
+def test_an_entry_that_trips_a_bug_is_rejected_and_the_rest_imported(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import importer
+
+    real = importer.normalize_record
+
+    def flaky(record, catalog):
+        if record.line == 4:
+            raise ValueError("boom")
+        return real(record, catalog)
+
+    monkeypatch.setattr(importer, "normalize_record", flaky)
+    report = import_sources([Path(RAW[0])], Path("content"))
+    assert [str(p) for p in report.rejected] == ["raw/anthology_two_papers.txt:4: cannot normalize entry (ValueError: boom)"]
+    assert len(report.created) == 1 and report.adds_up

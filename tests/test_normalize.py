@@ -227,6 +227,9 @@ ACL_IJCNLP_2021 = (
         ("Proceedings of the 2023 Conference of the European Chapter of the Association for Computational Linguistics",
          "eacl", 2023, None),
         ("Proceedings of the 2021 Workshop on Imaginary Corpora", None, 2021, None),
+        ("Proceedings of the Third Workshop on Imaginary Corpora (IC @ ACL 2022)", None, 2022, None),
+        (("Proceedings of the 60th Annual Meeting of the Association for Computational Linguistics: "
+         "Student Research Workshop"), "acl", 2022, "srw"),
     ],
 )
 def test_detect_venue_from_anthology_venue_line(venue_line, venue, year, track):
