@@ -162,21 +162,15 @@ def test_output_folder_holding_the_content_is_refused(tmp_path: Path) -> None:
     assert snapshot(tmp_path) == before
 
 
+def invoke_build(content: Path, output: Path):
+    args = ["build", "--content", str(content), "--out", str(output), "--templates", "templates", "--static", "static"]
+    return CliRunner().invoke(main, args)
+
+
 def test_cli_build_succeeds_on_good_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content = make_content(tmp_path)
     monkeypatch.chdir(REPO)
-    args = [
-        "build",
-        "--content",
-        str(content),
-        "--out",
-        str(tmp_path / "site"),
-        "--templates",
-        "templates",
-        "--static",
-        "static",
-    ]
-    result = CliRunner().invoke(main, args)
+    result = invoke_build(content, tmp_path / "site")
     assert result.exit_code == 0, result.output
     assert "built 3 papers" in result.stdout
     assert (tmp_path / "site" / "index.html").is_file()
@@ -187,18 +181,7 @@ def test_cli_build_fails_on_bad_content(tmp_path: Path, monkeypatch: pytest.Monk
     broken = content / "papers" / "ortiz-2021-grammar.yaml"
     broken.write_text(PAPERS["ortiz-2021-grammar"].replace("year: 2021", 'year: "abc"'), encoding="utf-8")
     monkeypatch.chdir(REPO)
-    args = [
-        "build",
-        "--content",
-        str(content),
-        "--out",
-        str(tmp_path / "site"),
-        "--templates",
-        "templates",
-        "--static",
-        "static",
-    ]
-    result = CliRunner().invoke(main, args)
+    result = invoke_build(content, tmp_path / "site")
     assert result.exit_code == 1
     assert f"{broken}: year: 'abc' is not of type 'integer'" in result.stderr.splitlines()
     assert not (tmp_path / "site").exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_normalize import ACL_IJCNLP_2021, NAACL_2022
 
 from generator.model import Problem, RawRecord
 from generator.sources import READERS, SourceError, decode_text, detect_format, read_bytes, read_source
@@ -552,14 +553,6 @@ def test_line_endings_and_bom_do_not_change_what_is_read(tmp_path, path, variant
 # ---------------------------------------------------------------- the seed listings
 
 
-NAACL_2022 = (
-    "Proceedings of the 2022 Conference of the North American Chapter of the Association for Computational Linguistics: "
-    "Human Language Technologies"
-)
-ACL_IJCNLP_2021 = (
-    "Proceedings of the 59th Annual Meeting of the Association for Computational Linguistics and the 11th International "
-    "Joint Conference on Natural Language Processing (Volume 1: Long Papers)"
-)
 ANTHOLOGY_SEED = [
     (4, "Recyclable Tuning for Continual Pre-training", 9, "Findings of the Association for Computational Linguistics: ACL 2023"),
     (11, "CREATOR: Tool Creation for Disentangling Abstract and Concrete Reasoning of Large Language Models", 6,
