@@ -6,16 +6,16 @@ broken record never reaches the site and the previous site stays as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from . import render, store
+from . import export, pages, render, store
 from .check import check_venue_references
 from .config import SiteConfig
-from .model import Paper, Problem, VenueCatalog
+from .library import build_library, likely_unmerged_people
+from .model import Library, Problem
 from .write import SiteWriter, WriteError
 
 
@@ -23,6 +23,7 @@ from .write import SiteWriter, WriteError
 class BuildReport:
     papers: int
     files_written: int
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class BuildError(Exception):
@@ -33,58 +34,39 @@ class BuildError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True, slots=True)
-class PaperEntry:
-    """One paper as a list shows it."""
-
-    id: str
-    title: str
-    authors: tuple[str, ...]
-    year: int | None
-    venue: str | None
-
-
 def build_site(config: SiteConfig) -> BuildReport:
-    catalog, papers = load_content(config)
+    library, warnings = load_library(config)
     env = render.make_environment(config.templates_dir)
+    planned = pages.plan_pages(library, config, pages.load_markdown_pages(config.content_dir))
     try:
         with SiteWriter(config.output_dir) as writer:
-            index = make_index_context(config, catalog, papers)
-            writer.write("index.html", render.render_page(env, "index.html", index))
+            for page in planned:
+                writer.write(page.path, render.render_page(env, page.template, page.context))
+            for path, text in export.bibtex_files(library):
+                writer.write(path, text)
             writer.copy_tree(config.static_dir, "static")
     except (TemplateError, WriteError) as error:
         raise BuildError([_describe_error(error, config)]) from error
-    return BuildReport(papers=len(papers), files_written=writer.report.files_written)
+    return BuildReport(papers=len(library.papers), files_written=writer.report.files_written, warnings=warnings)
 
 
-def load_content(config: SiteConfig) -> tuple[VenueCatalog, dict[str, Paper]]:
-    """Venues and papers, or BuildError listing every problem found."""
+def load_library(config: SiteConfig) -> tuple[Library, list[Problem]]:
+    """The Library, plus warnings that do not stop a build; BuildError on any real problem."""
     problems = _check_folders(config)
     if problems:
         raise BuildError(problems)
-    catalog, problems = store.load_venues(config.content_dir)
-    loaded = store.load_papers(config.content_dir)
-    problems += loaded.problems + check_venue_references(config.content_dir, catalog, loaded.papers.values())
+    content = config.content_dir
+    catalog, problems = store.load_venues(content)
+    loaded = store.load_papers(content)
+    people, people_problems = store.load_people(content)
+    topics, topic_problems = store.load_topics(content)
+    problems += loaded.problems + people_problems + topic_problems
+    problems += check_venue_references(content, catalog, loaded.papers.values())
     if problems:
         raise BuildError(problems)
-    return catalog, loaded.papers
-
-
-def make_index_context(config: SiteConfig, catalog: VenueCatalog, papers: dict[str, Paper]) -> dict[str, Any]:
-    """Every paper, newest year first, then by title."""
-    ordered = sorted(papers.values(), key=lambda p: (p.year is None, -(p.year or 0), p.title.casefold(), p.id))
-    return {"page_path": "index.html", "site": config, "papers": [_make_entry(paper, catalog) for paper in ordered]}
-
-
-def _make_entry(paper: Paper, catalog: VenueCatalog) -> PaperEntry:
-    venue = catalog.get(paper.venue_id) if paper.venue_id else None
-    return PaperEntry(
-        id=paper.id,
-        title=paper.title,
-        authors=tuple(author.name.as_first_last() for author in paper.authors),
-        year=paper.year,
-        venue=venue.short if venue else None,
-    )
+    library = build_library(loaded.papers, catalog, people, topics)
+    warnings = likely_unmerged_people(library, str(content / store.PEOPLE_FILE))
+    return library, warnings
 
 
 def _check_folders(config: SiteConfig) -> list[Problem]:

@@ -92,5 +92,6 @@ def build_command(content_dir: Path, output_dir: Path, templates_dir: Path, stat
         _print_problems(error.problems)
         click.echo(f"build failed; {output_dir} was left as it was", err=True)
         sys.exit(1)
+    _print_problems(report.warnings)
     click.echo(f"built {report.papers} papers into {output_dir} ({report.files_written} files)")
     sys.exit(1 if problems else 0)

@@ -175,3 +175,38 @@ class Unresolved:
     file: str
     line: int
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One identity, shown on one page whatever spelling a paper printed."""
+
+    id: str
+    name: Name  # the canonical spelling
+    variants: tuple[Name, ...] = ()
+    orcid: str | None = None
+    homepage: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    name: str
+    description: str | None = None
+    phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Everything a build reads, with its indexes built once. Values in indexes are paper ids,
+    newest first."""
+
+    papers: Mapping[str, Paper]
+    venues: VenueCatalog
+    people: Mapping[str, Person]
+    topics: Mapping[str, Topic]
+    papers_by_person: Mapping[str, tuple[str, ...]]
+    papers_by_venue: Mapping[str, tuple[str, ...]]
+    papers_by_topic: Mapping[str, tuple[str, ...]]
+    papers_by_year: Mapping[int, tuple[str, ...]]

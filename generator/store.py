@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from .model import AuthorRef, Name, Paper, Problem, Source, Track, Unresolved, Venue, VenueCatalog
+from .model import AuthorRef, Name, Paper, Person, Problem, Source, Topic, Track, Unresolved, Venue, VenueCatalog
+from .names import parse_name, slug
 
 PAPERS_DIR = "papers"
 VENUES_FILE = "venues.yaml"
@@ -283,3 +284,81 @@ def save_unresolved(content_dir: Path, entries: list[Unresolved]) -> bool:
         return False
     items = [{"file": e.file, "line": e.line, "text": e.text} for e in entries]
     return write_if_changed(path, _UNRESOLVED_HEADER + dump_yaml(items))
+
+
+# ---------------------------------------------------------------- people and topics
+
+PEOPLE_FILE = "people.yaml"
+TOPICS_FILE = "topics.yaml"
+_PERSON_KEYS = {"id", "name", "variants", "orcid", "homepage", "affiliation"}
+_TOPIC_KEYS = {"id", "name", "description", "phrases"}
+
+
+def _read_list(path: Path) -> tuple[list[Any], list[Problem]]:
+    if not path.exists():
+        return [], []
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or []
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return [], [Problem(str(path), None, f"cannot read: {error}")]
+    if not isinstance(data, list):
+        return [], [Problem(str(path), None, "must be a list of entries")]
+    return data, []
+
+
+def _name_from(value: Any) -> Name:
+    if isinstance(value, str):
+        return parse_name(value)
+    if isinstance(value, dict) and isinstance(value.get("family"), str):
+        return Name(value.get("given"), value["family"])
+    raise ValueError(f"not a name: {value!r}")
+
+
+def load_people(content_dir: Path) -> tuple[dict[str, Person], list[Problem]]:
+    """content/people.yaml: each person's canonical name, variants, ORCID, homepage, affiliation."""
+    path = content_dir / PEOPLE_FILE
+    items, problems = _read_list(path)
+    people: dict[str, Person] = {}
+    for index, item in enumerate(items):
+        where = f"people[{index}]"
+        try:
+            unknown = set(item) - _PERSON_KEYS
+            if unknown:
+                problems.append(Problem(str(path), None, f"{where}: unknown field(s) {sorted(unknown)}"))
+            name = _name_from(item["name"])
+            person_id = item.get("id") or slug(name.as_first_last())
+            if person_id in people:
+                problems.append(Problem(str(path), None, f"{where}: id {person_id!r} used twice"))
+                continue
+            people[person_id] = Person(
+                id=person_id,
+                name=name,
+                variants=tuple(_name_from(v) for v in item.get("variants") or ()),
+                orcid=item.get("orcid"),
+                homepage=item.get("homepage"),
+                affiliation=item.get("affiliation"),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            problems.append(Problem(str(path), None, f"{where}: {error}"))
+    return people, problems
+
+
+def load_topics(content_dir: Path) -> tuple[dict[str, Topic], list[Problem]]:
+    """content/topics.yaml: id, name, description and the phrases that indicate each topic."""
+    path = content_dir / TOPICS_FILE
+    items, problems = _read_list(path)
+    topics: dict[str, Topic] = {}
+    for index, item in enumerate(items):
+        where = f"topics[{index}]"
+        try:
+            unknown = set(item) - _TOPIC_KEYS
+            if unknown:
+                problems.append(Problem(str(path), None, f"{where}: unknown field(s) {sorted(unknown)}"))
+            topic = Topic(item["id"], item["name"], item.get("description"), tuple(item.get("phrases") or ()))
+            if topic.id in topics or slug(topic.id) != topic.id:
+                problems.append(Problem(str(path), None, f"{where}: id {topic.id!r} is used twice or not a slug"))
+                continue
+            topics[topic.id] = topic
+        except (KeyError, TypeError, AttributeError) as error:
+            problems.append(Problem(str(path), None, f"{where}: {error}"))
+    return topics, problems

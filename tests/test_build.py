@@ -75,12 +75,24 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_index_lists_every_paper_newest_first(tmp_path: Path) -> None:
+def test_build_writes_one_page_per_paper_person_venue_year_and_index(tmp_path: Path) -> None:
     report = build(make_content(tmp_path), tmp_path / "site")
+    people = ["hanne-brandt", "lucia-ortiz", "okafor", "tomasz-wisniewski"]
+    papers = ["brandt-etal-2023-script", "okafor-2023-zebra", "ortiz-2021-grammar"]
+    expected = {
+        "index.html", "404.html", "all.bib", "static/style.css", "static/bibsite.js",
+        "authors/index.html", "venues/index.html", "topics/index.html", "years/index.html",
+        "venues/acl/index.html", "years/2021/index.html", "years/2023/index.html",
+        *(f"authors/{p}/index.html" for p in people), *(f"authors/{p}/{p}.bib" for p in people),
+        *(f"papers/{p}/index.html" for p in papers), *(f"papers/{p}/{p}.bib" for p in papers),
+    }
+    assert set(snapshot(tmp_path / "site")) == expected
+    assert report.papers == 3 and report.files_written == len(expected)
+
+
+def test_index_lists_newest_papers_first(tmp_path: Path) -> None:
+    build(make_content(tmp_path), tmp_path / "site")
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert report.papers == 3
-    assert report.files_written == 2
-    assert set(snapshot(tmp_path / "site")) == {"index.html", "static/style.css"}
     positions = [
         html.index("Escaping &lt;script&gt; Tags"),  # 2023, "E..."
         html.index("Zebra Crossings for Parsers"),  # 2023, "Z..."
@@ -88,7 +100,7 @@ def test_index_lists_every_paper_newest_first(tmp_path: Path) -> None:
     ]
     assert positions == sorted(positions)
     assert "Lucía Ortiz" in html and "Hanne Brandt, Tomasz Wiśniewski" in html and "Okafor" in html
-    assert '<span class="venue">ACL</span> <span class="year">2021</span>' in html
+    assert '<span class="meta">ACL · 2021</span>' in html
     assert '<html lang="en">' in html
     assert 'href="static/style.css"' in html
 
@@ -96,7 +108,7 @@ def test_index_lists_every_paper_newest_first(tmp_path: Path) -> None:
 def test_titles_are_html_escaped(tmp_path: Path) -> None:
     build(make_content(tmp_path), tmp_path / "site")
     html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert "<script>" not in html
+    assert "Escaping <script> Tags" not in html
     assert "Escaping &lt;script&gt; Tags &amp; &#34;Quotes&#34; in Titles" in html
 
 

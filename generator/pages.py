@@ -1,0 +1,336 @@
+"""plan_pages(library, config) -> one Page per HTML file, each with the context its template shows.
+
+Sorting, counts and co-author tallies are computed here; templates only display.
+One parametrised builder serves every listing kind (author, venue, topic, year).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from unidecode import unidecode
+
+from .config import SiteConfig
+from .export import export_paper_bibtex, format_citation
+from .markup import render_markdown
+from .model import Library, Paper
+from .names import slug
+
+NEWEST_ON_HOME = 10
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+TRACK_NAMES = {"long": "Long paper", "short": "Short paper", "demo": "Demo", "main": "Main conference",
+               "srw": "Student research workshop", "industry": "Industry track", "tutorial": "Tutorial"}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str  # in the output, e.g. "papers/qin-etal-2023-webcpm/index.html"
+    template: str
+    context: dict[str, Any]
+
+
+def paper_url(paper_id: str) -> str:
+    return f"papers/{paper_id}/"
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON safe inside <script>: no "</script>" or "<!--" can close or open anything."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _safe_href(url: str | None) -> str | None:
+    return url if url and url.strip().lower().startswith(("http://", "https://")) else None
+
+
+class PagePlanner:
+    """Builds every page's context from one Library; small lookups are cached on the instance."""
+
+    def __init__(self, library: Library, config: SiteConfig) -> None:
+        self.library = library
+        self.config = config
+
+    # ------------------------------------------------------------ shared pieces
+
+    def base_context(self, path: str, title: str, description: str | None = None) -> dict[str, Any]:
+        directory = path.removesuffix("index.html")
+        # Without a base URL the canonical link can only point at the page itself.
+        canonical = self.config.base_url + directory if self.config.base_url else "./"
+        return {
+            "site": self.config,
+            "page_path": path,
+            "page_title": title,
+            "description": description or self.config.description or title,
+            "canonical": canonical,
+        }
+
+    def author_links(self, paper: Paper) -> list[dict[str, str]]:
+        return [{"name": a.name.as_first_last(), "url": f"authors/{a.person_id}/"} for a in paper.authors]
+
+    def venue_label(self, paper: Paper) -> dict[str, str] | None:
+        venue = self.library.venues.get(paper.venue_id) if paper.venue_id else None
+        if venue is None:
+            text = paper.booktitle or paper.journal
+            return {"short": text, "name": text, "url": None} if text else None
+        return {"short": venue.short, "name": venue.name, "url": f"venues/{venue.id}/"}
+
+    def summary(self, paper: Paper) -> dict[str, Any]:
+        """A paper as one line of a list."""
+        return {
+            "id": paper.id,
+            "title": paper.title,
+            "url": paper_url(paper.id),
+            "authors": self.author_links(paper),
+            "venue": self.venue_label(paper),
+            "year": paper.year,
+        }
+
+    def summaries_by_year(self, paper_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        groups: dict[Any, list[dict[str, Any]]] = {}
+        for paper_id in paper_ids:  # already newest first
+            paper = self.library.papers[paper_id]
+            groups.setdefault(paper.year, []).append(self.summary(paper))
+        return [{"year": year, "papers": papers} for year, papers in groups.items()]
+
+    # ------------------------------------------------------------ pages
+
+    def plan(self, markdown_pages: dict[str, str]) -> Iterator[Page]:
+        yield self.home_page()
+        for paper_id in self.library.papers:
+            yield self.paper_page(self.library.papers[paper_id])
+        yield from self.listing_pages()
+        for slug, text in sorted(markdown_pages.items()):
+            yield self.markdown_page(slug, text)
+        yield self.not_found_page()
+
+    def home_page(self) -> Page:
+        library = self.library
+        newest = sorted(library.papers.values(), key=lambda p: (-(p.year or 0), -(p.month or 0), p.title.casefold()))
+        context = self.base_context("index.html", self.config.title)
+        context["home"] = {
+            "counts": {"papers": len(library.papers), "authors": len(library.people),
+                       "venues": len(library.papers_by_venue), "topics": len(library.papers_by_topic),
+                       "years": len(library.papers_by_year)},
+            "newest": [self.summary(p) for p in newest[:NEWEST_ON_HOME]],
+            "years": [{"year": y, "url": f"years/{y}/", "count": len(ids)}
+                      for y, ids in sorted(library.papers_by_year.items(), reverse=True)],
+        }
+        return Page("index.html", "index.html", context)
+
+    def paper_page(self, paper: Paper) -> Page:
+        path = f"papers/{paper.id}/index.html"
+        venue = self.venue_label(paper)
+        context = self.base_context(path, paper.title, (paper.abstract or paper.title)[:300])
+        links = self.paper_links(paper)
+        context["paper"] = {
+            "id": paper.id,
+            "title": paper.title,
+            "authors": self.author_links(paper),
+            "venue": venue,
+            "booktitle": paper.booktitle or paper.journal,
+            "track": TRACK_NAMES.get(paper.track or "", paper.track),
+            "year": paper.year,
+            "year_url": f"years/{paper.year}/" if paper.year else None,
+            "month": MONTH_NAMES[paper.month - 1] if paper.month else None,
+            "pages": paper.pages.replace("--", "–") if paper.pages else None,
+            "is_preprint": paper.is_preprint,
+            "abstract_html": render_markdown(paper.abstract) if paper.abstract else None,
+            "is_abstract_truncated": paper.is_abstract_truncated,
+            "note": paper.note,
+            "topics": [{"name": self.library.topics[t].name, "url": f"topics/{t}/"} for t in paper.topic_ids],
+            "links": links,
+            "bibtex": export_paper_bibtex(paper, self.library),
+            "bib_file": f"{paper.id}.bib",
+            "citation": format_citation(paper, self.library),
+            "scholar_meta": self.scholar_meta(paper, links),
+            "json_ld": _json_for_script(self.json_ld(paper, links)),
+        }
+        return Page(path, "paper.html", context)
+
+    def paper_links(self, paper: Paper) -> list[dict[str, str]]:
+        candidates = [("PDF", paper.links.get("pdf") or _anthology_pdf(paper.url))]
+        if paper.arxiv:
+            candidates.append(("arXiv", f"https://arxiv.org/abs/{paper.arxiv}"))
+        candidates += [("Code", paper.links.get("code")), ("Data", paper.links.get("data"))]
+        if paper.doi:
+            candidates.append(("DOI", f"https://doi.org/{paper.doi}"))
+        candidates.append(("Web page", paper.url))
+        candidates += [(name.capitalize(), url) for name, url in sorted(paper.links.items())
+                       if name not in ("pdf", "code", "data")]
+        return [{"label": label, "href": href} for label, url in candidates if (href := _safe_href(url))]
+
+    def scholar_meta(self, paper: Paper, links: list[dict[str, str]]) -> list[tuple[str, str]]:
+        """Google Scholar's citation_* tags."""
+        meta = [("citation_title", paper.title)]
+        meta += [("citation_author", a.name.as_last_first()) for a in paper.authors]
+        if paper.year:
+            date = f"{paper.year}/{paper.month:02d}" if paper.month else str(paper.year)
+            meta.append(("citation_publication_date", date))
+        venue = self.venue_label(paper)
+        if paper.type == "article" and venue:
+            meta.append(("citation_journal_title", paper.journal or venue["name"]))
+        elif paper.type == "inproceedings" and venue:
+            meta.append(("citation_conference_title", paper.booktitle or venue["name"]))
+        meta += [(key, value) for key, value in (("citation_firstpage", (paper.pages or "").split("--")[0]),
+                                                  ("citation_lastpage", (paper.pages or "--").split("--")[-1]),
+                                                  ("citation_doi", paper.doi or ""),
+                                                  ("citation_publisher", paper.publisher or "")) if value]
+        pdf = next((link["href"] for link in links if link["label"] == "PDF"), None)
+        if pdf:
+            meta.append(("citation_pdf_url", pdf))
+        return meta
+
+    def json_ld(self, paper: Paper, links: list[dict[str, str]]) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "ScholarlyArticle",
+            "headline": paper.title[:110],
+            "name": paper.title,
+            "author": [{"@type": "Person", "name": a.name.as_first_last()} for a in paper.authors],
+        }
+        if paper.year:
+            data["datePublished"] = f"{paper.year}-{paper.month:02d}" if paper.month else str(paper.year)
+        venue = self.venue_label(paper)
+        if venue:
+            data["isPartOf"] = {"@type": "PublicationIssue" if paper.type == "article" else "Periodical",
+                                "name": venue["name"]}
+        if paper.abstract:
+            data["abstract"] = paper.abstract
+        if paper.doi:
+            data["sameAs"] = f"https://doi.org/{paper.doi}"
+        if paper.url and _safe_href(paper.url):
+            data["url"] = paper.url
+        return data
+
+    # ------------------------------------------------------------ listings
+
+    def listing_pages(self) -> Iterator[Page]:
+        library = self.library
+        for person_id, paper_ids in library.papers_by_person.items():
+            person = library.people[person_id]
+            extra = {"person": {"orcid": person.orcid, "homepage": _safe_href(person.homepage),
+                                "affiliation": person.affiliation,
+                                "variants": [v.as_first_last() for v in person.variants]},
+                     "coauthors": self.tally_coauthors(person_id, paper_ids),
+                     "bib_file": f"{person_id}.bib"}
+            yield self.listing_page("author", f"authors/{person_id}", person.name.as_first_last(), paper_ids, extra)
+        for venue_id, paper_ids in library.papers_by_venue.items():
+            venue = library.venues.get(venue_id)
+            name = venue.name if venue else venue_id
+            yield self.listing_page("venue", f"venues/{venue_id}", name, paper_ids,
+                                    {"short": venue.short if venue else venue_id})
+        for topic_id, paper_ids in library.papers_by_topic.items():
+            topic = library.topics[topic_id]
+            yield self.listing_page("topic", f"topics/{topic_id}", topic.name, paper_ids,
+                                    {"topic_description": topic.description})
+        for year, paper_ids in library.papers_by_year.items():
+            yield self.listing_page("year", f"years/{year}", str(year), paper_ids, {})
+        yield from self.index_pages()
+
+    def listing_page(self, kind: str, folder: str, name: str, paper_ids: tuple[str, ...],
+                     extra: dict[str, Any]) -> Page:
+        path = f"{folder}/index.html"
+        count = len(paper_ids)
+        description = f"{count} paper{'s' if count != 1 else ''}: {name}"
+        context = self.base_context(path, name, description)
+        context["listing"] = {
+            "kind": kind,
+            "name": name,
+            "count": count,
+            "groups": self.summaries_by_year(paper_ids),
+            "venues": self.tally(paper_ids, "venue") if kind != "venue" else [],
+            "topics": self.tally(paper_ids, "topic") if kind != "topic" else [],
+            "years": self.tally(paper_ids, "year") if kind != "year" else [],
+            "person": None, "coauthors": [], "bib_file": None, "short": name, "topic_description": None,
+            **extra,
+        }
+        return Page(path, "listing.html", context)
+
+    def tally(self, paper_ids: tuple[str, ...], key: str) -> list[dict[str, Any]]:
+        """How many of these papers have each venue, topic or year: most first, then by name."""
+        counts: Counter[str] = Counter()
+        for paper_id in paper_ids:
+            paper = self.library.papers[paper_id]
+            if key == "venue" and paper.venue_id:
+                counts[paper.venue_id] += 1
+            elif key == "topic":
+                counts.update(paper.topic_ids)
+            elif key == "year" and paper.year:
+                counts[str(paper.year)] += 1
+        names = {
+            "venue": lambda i: (v.short if (v := self.library.venues.get(i)) else i),
+            "topic": lambda i: self.library.topics[i].name,
+            "year": lambda i: i,
+        }[key]
+        folder = {"venue": "venues", "topic": "topics", "year": "years"}[key]
+        order = (lambda item: (-int(item[0]), 0)) if key == "year" else (lambda item: (-item[1], names(item[0]).casefold()))
+        return [{"name": names(i), "url": f"{folder}/{i}/", "count": n} for i, n in sorted(counts.items(), key=order)]
+
+    def tally_coauthors(self, person_id: str, paper_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        counts: Counter[str] = Counter()
+        for paper_id in paper_ids:
+            counts.update({a.person_id for a in self.library.papers[paper_id].authors} - {person_id})
+        people = self.library.people
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], people[item[0]].name.family.casefold(), item[0]))
+        return [{"name": people[i].name.as_first_last(), "url": f"authors/{i}/", "count": n} for i, n in ordered]
+
+    def index_pages(self) -> Iterator[Page]:
+        library = self.library
+        letters: dict[str, list[dict[str, Any]]] = {}
+        people = sorted(library.people.values(),
+                        key=lambda p: (unidecode(p.name.family).casefold(), unidecode(p.name.given or "").casefold(), p.id))
+        for person in people:
+            letter = (unidecode(person.name.family)[:1] or "#").upper()
+            letter = letter if letter.isalpha() else "#"
+            letters.setdefault(letter, []).append({"name": person.name.as_last_first(), "url": f"authors/{person.id}/",
+                                                   "count": len(library.papers_by_person[person.id])})
+        yield self.index_page("authors", "Authors", [{"letter": k, "entries": v} for k, v in letters.items()])
+        venues = [{"name": library.venues.get(i).name if library.venues.get(i) else i,
+                   "short": library.venues.get(i).short if library.venues.get(i) else i,
+                   "url": f"venues/{i}/", "count": len(ids)} for i, ids in library.papers_by_venue.items()]
+        yield self.index_page("venues", "Venues", [{"letter": None, "entries": sorted(venues, key=lambda v: v["short"].casefold())}])
+        topics = [{"name": library.topics[i].name, "description": library.topics[i].description,
+                   "url": f"topics/{i}/", "count": len(ids)} for i, ids in library.papers_by_topic.items()]
+        yield self.index_page("topics", "Topics", [{"letter": None, "entries": sorted(topics, key=lambda t: t["name"].casefold())}])
+        years = [{"name": str(y), "url": f"years/{y}/", "count": len(ids)}
+                 for y, ids in sorted(library.papers_by_year.items(), reverse=True)]
+        yield self.index_page("years", "Years", [{"letter": None, "entries": years}])
+
+    def index_page(self, folder: str, title: str, sections: list[dict[str, Any]]) -> Page:
+        path = f"{folder}/index.html"
+        context = self.base_context(path, title, f"{title} of {self.config.title}")
+        context["index"] = {"kind": folder, "title": title, "sections": sections}
+        return Page(path, "index_list.html", context)
+
+    def markdown_page(self, slug: str, text: str) -> Page:
+        path = f"{slug}/index.html"
+        lines = text.strip().splitlines()
+        title = lines[0].lstrip("# ").strip() if lines and lines[0].startswith("#") else slug.replace("-", " ").title()
+        context = self.base_context(path, title)
+        context["page"] = {"title": title, "html": render_markdown(text)}
+        return Page(path, "page.html", context)
+
+    def not_found_page(self) -> Page:
+        context = self.base_context("404.html", "Page not found")
+        return Page("404.html", "404.html", context)
+
+
+def _anthology_pdf(url: str | None) -> str | None:
+    """The ACL Anthology serves each paper's PDF beside its page: .../2023.acl-long.499/ -> ...499.pdf."""
+    if url and url.startswith("https://aclanthology.org/") and url.endswith("/"):
+        return url.rstrip("/") + ".pdf"
+    return None
+
+
+def load_markdown_pages(content_dir: Path) -> dict[str, str]:
+    return {slug(path.stem): path.read_text(encoding="utf-8") for path in sorted((content_dir / "pages").glob("*.md"))}
+
+
+def plan_pages(library: Library, config: SiteConfig, markdown_pages: dict[str, str]) -> list[Page]:
+    return list(PagePlanner(library, config).plan(markdown_pages))
