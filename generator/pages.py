@@ -105,8 +105,8 @@ class PagePlanner:
         for paper_id in self.library.papers:
             yield self.paper_page(self.library.papers[paper_id])
         yield from self.listing_pages()
-        for slug, text in sorted(markdown_pages.items()):
-            yield self.markdown_page(slug, text)
+        for page_slug, text in sorted(markdown_pages.items()):
+            yield self.markdown_page(page_slug, text)
         yield self.not_found_page()
 
     def home_page(self) -> Page:
