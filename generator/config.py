@@ -49,9 +49,12 @@ _SETTINGS: dict[str, tuple[bool, tuple[re.Pattern[str], str] | None]] = {
 
 
 def load_config(
-    content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path
+    content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path, base_url: str | None = None
 ) -> tuple[SiteConfig, list[Problem]]:
-    """The site's settings and the problems found in site.yaml (each replaced by its default)."""
+    """The site's settings and the problems found in site.yaml (each replaced by its default).
+
+    ``base_url``, when given (``--base-url``), wins over site.yaml's.
+    """
     path = content_dir / SITE_FILE
     data, problems = _read_site_file(path)
     settings: dict[str, Any] = {}
@@ -61,6 +64,14 @@ def load_config(
             problems.append(Problem(str(path), None, f"{key}: {problem}"))
         else:
             settings[str(key)] = value
+    if base_url is not None:
+        problem = _check_setting("base_url", base_url)
+        if problem:
+            problems.append(Problem("--base-url", None, problem))
+        else:
+            settings["base_url"] = base_url
+    if settings.get("base_url") and not settings["base_url"].endswith("/"):
+        settings["base_url"] += "/"  # a folder: page paths are appended to it
     config = SiteConfig(
         **settings,
         content_dir=content_dir,
