@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from . import export, pages, render, store
+from . import export, pages, render, search, store
 from .check import check_venue_references
 from .config import SiteConfig
 from .library import build_library, likely_unmerged_people
@@ -45,6 +45,9 @@ def build_site(config: SiteConfig) -> BuildReport:
             for path, text in export.bibtex_files(library):
                 writer.write(path, text)
             writer.copy_tree(config.static_dir, "static")
+            problems = search.index_site(writer.staging_dir)
+            if problems:
+                raise BuildError(problems)
     except (TemplateError, WriteError) as error:
         raise BuildError([_describe_error(error, config)]) from error
     return BuildReport(papers=len(library.papers), files_written=writer.report.files_written, warnings=warnings)

@@ -59,6 +59,13 @@ class SiteWriter:
             raise
 
     @property
+    def staging_dir(self) -> Path:
+        """Where this build's files are until they are published: for tools that work on the whole site."""
+        if not self._is_open:
+            raise WriteError("the writer is not open")
+        return self._temp_dir
+
+    @property
     def report(self) -> WriteReport:
         return WriteReport(tuple(sorted(self._written.values())))
 

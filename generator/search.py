@@ -1,0 +1,64 @@
+"""Site search: run Pagefind over a built site, writing its index and UI into ``<site>/pagefind/``.
+
+Pagefind comes from the PyPI package ``pagefind[extended]``, which ships the binary;
+``python -m pagefind`` runs it. It indexes only the part of each page marked
+``data-pagefind-body`` (the ``<main>`` of paper pages), so search results are papers.
+The bundle is removed first, because Pagefind leaves stale index files behind.
+Output is shown only when Pagefind fails, as problems; a run that works prints nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .model import Problem
+
+BUNDLE_DIR = "pagefind"
+TIMEOUT_SECONDS = 300
+
+
+def index_site(site_dir: Path) -> list[Problem]:
+    """Index the HTML under ``site_dir`` into ``site_dir/pagefind/``; the problems, if it failed."""
+    if not site_dir.is_dir():
+        return [Problem(str(site_dir), None, "site folder not found, so it cannot be indexed for search")]
+    bundle = site_dir / BUNDLE_DIR
+    if bundle.is_symlink() or bundle.is_file():
+        bundle.unlink()
+    elif bundle.exists():
+        shutil.rmtree(bundle)
+    # Run inside the site, so that no pagefind.yml of the caller's working folder changes the index.
+    command = [sys.executable, "-m", "pagefind", "--site", ".", "--output-subdir", BUNDLE_DIR, "--quiet"]
+    try:
+        result = subprocess.run(
+            command,
+            cwd=site_dir,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return [Problem(str(site_dir), None, f"Pagefind did not finish within {TIMEOUT_SECONDS} s")]
+    except OSError as error:
+        return [Problem(str(site_dir), None, f"cannot run Pagefind: {error}")]
+    if result.returncode != 0:
+        return [Problem(str(site_dir), None, f"Pagefind failed (exit {result.returncode}): {_describe(result)}")]
+    if not (bundle / "pagefind.js").is_file():
+        return [Problem(str(site_dir), None, f"Pagefind wrote no {BUNDLE_DIR}/pagefind.js: {_describe(result)}")]
+    return []
+
+
+def _describe(result: subprocess.CompletedProcess[str]) -> str:
+    """Pagefind's output in one line; it prints some errors on both streams, so repeated lines are dropped."""
+    lines: list[str] = []
+    for line in (result.stderr + "\n" + result.stdout).splitlines():
+        line = line.strip()
+        if line and line not in lines:
+            lines.append(line)
+    return " ".join(lines) or "no output"
