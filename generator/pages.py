@@ -52,9 +52,11 @@ def _safe_href(url: str | None) -> str | None:
 class PagePlanner:
     """Builds every page's context from one Library; small lookups are cached on the instance."""
 
-    def __init__(self, library: Library, config: SiteConfig) -> None:
+    def __init__(self, library: Library, config: SiteConfig, markdown_pages: dict[str, str] | None = None) -> None:
         self.library = library
         self.config = config
+        self.markdown_pages = markdown_pages or {}
+        self.nav_pages = [{"title": _markdown_title(slug, text), "url": f"{slug}/"} for slug, text in sorted(self.markdown_pages.items())]
 
     # ------------------------------------------------------------ shared pieces
 
@@ -68,6 +70,7 @@ class PagePlanner:
             "page_title": title,
             "description": description or self.config.description or title,
             "canonical": canonical,
+            "nav_pages": self.nav_pages,
         }
 
     def author_links(self, paper: Paper) -> list[dict[str, str]]:
@@ -100,12 +103,12 @@ class PagePlanner:
 
     # ------------------------------------------------------------ pages
 
-    def plan(self, markdown_pages: dict[str, str]) -> Iterator[Page]:
+    def plan(self) -> Iterator[Page]:
         yield self.home_page()
         for paper_id in self.library.papers:
             yield self.paper_page(self.library.papers[paper_id])
         yield from self.listing_pages()
-        for page_slug, text in sorted(markdown_pages.items()):
+        for page_slug, text in sorted(self.markdown_pages.items()):
             yield self.markdown_page(page_slug, text)
         yield self.not_found_page()
 
@@ -310,8 +313,7 @@ class PagePlanner:
 
     def markdown_page(self, slug: str, text: str) -> Page:
         path = f"{slug}/index.html"
-        lines = text.strip().splitlines()
-        title = lines[0].lstrip("# ").strip() if lines and lines[0].startswith("#") else slug.replace("-", " ").title()
+        title = _markdown_title(slug, text)
         context = self.base_context(path, title)
         context["page"] = {"title": title, "html": render_markdown(text)}
         return Page(path, "page.html", context)
@@ -319,6 +321,12 @@ class PagePlanner:
     def not_found_page(self) -> Page:
         context = self.base_context("404.html", "Page not found")
         return Page("404.html", "404.html", context)
+
+
+def _markdown_title(slug: str, text: str) -> str:
+    """The page's first-line heading, else its file name."""
+    lines = text.strip().splitlines()
+    return lines[0].lstrip("# ").strip() if lines and lines[0].startswith("#") else slug.replace("-", " ").title()
 
 
 def _anthology_pdf(url: str | None) -> str | None:
@@ -333,4 +341,4 @@ def load_markdown_pages(content_dir: Path) -> dict[str, str]:
 
 
 def plan_pages(library: Library, config: SiteConfig, markdown_pages: dict[str, str]) -> list[Page]:
-    return list(PagePlanner(library, config).plan(markdown_pages))
+    return list(PagePlanner(library, config, markdown_pages).plan())
