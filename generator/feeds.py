@@ -1,0 +1,178 @@
+"""Machine-readable site files: sitemap.xml, an Atom feed, robots.txt. Pure functions returning text.
+
+Output is deterministic: no wall-clock time is read. A feed's dates come from the papers'
+own year and month (the first of the month, midnight UTC).
+
+Links depend on ``base_url``. With it, every address is absolute (``<base>papers/x/``).
+Without it, the site's public address is unknown, so addresses are written relative to
+the file that holds them, which is what a browser or feed reader does with a relative
+reference. The sitemap protocol asks for absolute URLs, so a sitemap built without
+``base_url`` says so in a comment and becomes valid once ``base_url`` is set
+(in site.yaml, or with ``bibsite build --base-url``).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from .config import SiteConfig
+from .model import Paper
+from .render import relative_url
+
+SITEMAP_PATH = "sitemap.xml"
+FEED_PATH = "feed.xml"
+ROBOTS_PATH = "robots.txt"
+FEED_SIZE = 50  # papers in the feed, newest first
+NOT_INDEXED = frozenset({"404.html"})  # pages a sitemap leaves out
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Placeholder authority for tag: URIs when the site has no base_url (".invalid" is reserved, RFC 2606).
+TAG_AUTHORITY = "bibsite.invalid,2024"
+UNDATED = "1970-01-01T00:00:00Z"  # Atom requires a date; an undated paper gets the epoch, not today
+# Characters XML 1.0 does not allow at all, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One paper as the feed shows it."""
+
+    id: str  # the paper's id
+    title: str
+    authors: tuple[str, ...]  # display names, in order
+    year: int | None
+    month: int | None
+    summary: str | None  # plain text
+    url_path: str  # "papers/<id>/"
+
+    @classmethod
+    def from_paper(cls, paper: Paper) -> FeedEntry:
+        return cls(
+            id=paper.id,
+            title=paper.title,
+            authors=tuple(author.name.as_first_last() for author in paper.authors),
+            year=paper.year,
+            month=paper.month,
+            summary=paper.abstract,  # Markdown source, which reads as plain text
+            url_path=f"papers/{paper.id}/",
+        )
+
+    @property
+    def updated(self) -> str:
+        """The first of the paper's month (or January) at midnight UTC, as RFC 3339."""
+        if self.year is None:
+            return UNDATED
+        return f"{self.year:04d}-{self.month or 1:02d}-01T00:00:00Z"
+
+
+def newest_entries(papers: Iterable[Paper], limit: int = FEED_SIZE) -> list[FeedEntry]:
+    """The ``limit`` newest papers as feed entries, newest first."""
+    return _newest_first(FeedEntry.from_paper(paper) for paper in papers)[:limit]
+
+
+def sitemap_xml(page_paths: list[str], base_url: str | None) -> str:
+    """A sitemaps.org urlset listing each HTML page once, sorted by address.
+
+    ``papers/x/index.html`` is listed as ``<base>papers/x/`` and ``index.html`` as ``<base>``.
+    Paths that are not HTML, and the pages in ``NOT_INDEXED``, are left out.
+    Without ``base_url``, each ``<loc>`` is relative to the sitemap itself (``papers/x/``, ``./``
+    for the home page), and a comment says that search engines need ``base_url`` set.
+    """
+    locations = sorted({_page_address(path) for path in page_paths if _is_indexed(path)})
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    if not base_url:
+        urlset.append(ET.Comment(" No base_url was set: locations are relative to this file. Set base_url in site.yaml, "
+                                 "or pass the base URL option to bibsite build, to make this a sitemap "
+                                 "search engines accept. "))
+    for location in locations:
+        url = ET.SubElement(urlset, "url")
+        ET.SubElement(url, "loc").text = _absolute(base_url, location) if base_url else location or "./"
+    return _serialize(urlset)
+
+
+def atom_feed(entries: list[FeedEntry], config: SiteConfig, feed_path: str) -> str:
+    """An Atom 1.0 feed of ``entries``, newest first; ``feed_path`` is where the feed is published.
+
+    Entry ids are the papers' addresses when ``base_url`` is known, else
+    ``tag:bibsite.invalid,2024:papers/<id>``: either way they stay the same from build to build.
+    The feed's ``<updated>`` is the newest entry's date.
+    """
+    entries = _newest_first(entries)
+    base_url = config.base_url
+
+    def href(target: str) -> str:
+        if base_url:
+            return _absolute(base_url, target)
+        return relative_url(feed_path, target) or "./"
+
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, _XML_LANG: config.language})
+    _text(feed, "title", config.title)
+    if config.description:
+        _text(feed, "subtitle", config.description)
+    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": href(feed_path)})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": href("")})
+    _text(feed, "id", href(feed_path) if base_url else f"tag:{TAG_AUTHORITY}:{feed_path}")
+    _text(feed, "updated", max((entry.updated for entry in entries), default=UNDATED))
+    author = ET.SubElement(feed, "author")  # Atom needs an author for entries that list none
+    _text(author, "name", config.owner or config.title)
+    _text(feed, "generator", "bibsite")
+    for entry in entries:
+        item = ET.SubElement(feed, "entry")
+        _text(item, "title", entry.title)
+        ET.SubElement(item, "link", {"rel": "alternate", "type": "text/html", "href": href(entry.url_path)})
+        _text(item, "id", href(entry.url_path) if base_url else f"tag:{TAG_AUTHORITY}:{entry.url_path}")
+        _text(item, "updated", entry.updated)
+        for name in entry.authors:
+            _text(ET.SubElement(item, "author"), "name", name)
+        if entry.summary:
+            _text(item, "summary", entry.summary)
+    return _serialize(feed)
+
+
+def robots_txt(base_url: str | None) -> str:
+    """Allow every crawler everywhere; name the sitemap when its absolute address is known.
+
+    Crawlers read robots.txt only at the root of a host, so for a site published in a
+    subfolder this file is informative only.
+    """
+    lines = ["User-agent: *", "Allow: /"]
+    if base_url:
+        lines += ["", f"Sitemap: {_absolute(base_url, SITEMAP_PATH)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _newest_first(entries: Iterable[FeedEntry]) -> list[FeedEntry]:
+    """Newest first; undated last; ties by id, so the order never depends on the input's."""
+    return sorted(entries, key=lambda entry: (-(entry.year or 0), -(entry.month or 0), entry.id))
+
+
+def _is_indexed(path: str) -> bool:
+    return path.endswith(".html") and path not in NOT_INDEXED
+
+
+def _page_address(path: str) -> str:
+    """``papers/x/index.html`` -> ``papers/x/``; ``index.html`` -> ``""``; percent-encoded."""
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path.removesuffix("index.html")
+    return quote(path, safe="/")
+
+
+def _absolute(base_url: str, target: str) -> str:
+    return base_url.rstrip("/") + "/" + target.lstrip("/")
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = _NOT_XML.sub("", text)
+    return element
+
+
+def _serialize(root: ET.Element) -> str:
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
