@@ -80,7 +80,7 @@ def test_build_writes_one_page_per_paper_person_venue_year_and_index(tmp_path: P
     people = ["hanne-brandt", "lucia-ortiz", "okafor", "tomasz-wisniewski"]
     papers = ["brandt-etal-2023-script", "okafor-2023-zebra", "ortiz-2021-grammar"]
     expected = {
-        "index.html", "404.html", "all.bib", "static/style.css", "static/bibsite.js",
+        "index.html", "404.html", "all.bib", "sitemap.xml", "feed.xml", "robots.txt", "static/style.css", "static/bibsite.js",
         "authors/index.html", "venues/index.html", "topics/index.html", "years/index.html",
         "venues/acl/index.html", "years/2021/index.html", "years/2023/index.html",
         *(f"authors/{p}/index.html" for p in people), *(f"authors/{p}/{p}.bib" for p in people),
