@@ -23,6 +23,20 @@ CONTENT_OPTION = click.option(
     help="Content folder holding papers/, venues.yaml and site.yaml.",
 )
 
+OUT_OPTION = click.option(
+    "--out", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True
+)
+TEMPLATES_OPTION = click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("templates"),
+    show_default=True,
+)
+STATIC_OPTION = click.option(
+    "--static", "static_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("static"), show_default=True
+)
+
 
 def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
@@ -76,15 +90,16 @@ def check_command(content_dir: Path) -> None:
 
 @main.command("build")
 @CONTENT_OPTION
-@click.option("--out", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True)
-@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("templates"), show_default=True)
-@click.option("--static", "static_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("static"), show_default=True)
-def build_command(content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path) -> None:
+@OUT_OPTION
+@TEMPLATES_OPTION
+@STATIC_OPTION
+@click.option("--base-url", help="Where the site will be published, e.g. https://example.org/lab/pubs/ (overrides site.yaml).")
+def build_command(content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path, base_url: str | None) -> None:
     """Render the site from CONTENT into OUT, atomically."""
     from .build import BuildError, build_site
     from .config import load_config
 
-    config, problems = load_config(content_dir, output_dir, templates_dir, static_dir)
+    config, problems = load_config(content_dir, output_dir, templates_dir, static_dir, base_url)
     _print_problems(problems)
     try:
         report = build_site(config)
@@ -95,3 +110,20 @@ def build_command(content_dir: Path, output_dir: Path, templates_dir: Path, stat
     _print_problems(report.warnings)
     click.echo(f"built {report.papers} papers into {output_dir} ({report.files_written} files)")
     sys.exit(1 if problems else 0)
+
+
+@main.command("serve")
+@CONTENT_OPTION
+@OUT_OPTION
+@TEMPLATES_OPTION
+@STATIC_OPTION
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
+def serve_command(content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path, port: int) -> None:
+    """Build, serve OUT on 127.0.0.1:PORT, and rebuild when CONTENT, TEMPLATES or STATIC change."""
+    from .serve import SiteFolders, serve_site
+
+    try:
+        serve_site(SiteFolders(content_dir, output_dir, templates_dir, static_dir), port, echo=click.echo)
+    except OSError as error:
+        click.echo(f"cannot serve on port {port}: {error}", err=True)
+        sys.exit(1)
