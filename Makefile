@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: site test lint content bench clean
+.PHONY: site test test-packages lint content bench clean
 
 # Debian's python3 lacks venv until python3-venv is installed; install it when missing (needs root).
 $(BIN)/python:
@@ -20,10 +21,25 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# System packages the tests need, installed only when missing (needs root; Debian):
+# Chromium for tests/test_browser.py (Playwright drives it; never `playwright install`, which downloads a browser),
+# Java for tests/test_html_valid.py (the Nu HTML checker). BIBSITE_SKIP_BROWSER=1 / BIBSITE_SKIP_JAVA=1 skip those tests.
+TEST_APT := $(strip \
+	$(if $(filter 1,$(BIBSITE_SKIP_BROWSER)),,$(if $(wildcard $(CHROMIUM)),,chromium fonts-dejavu-core)) \
+	$(if $(filter 1,$(BIBSITE_SKIP_JAVA)),,$(if $(shell command -v java),,default-jre-headless)))
+
+test-packages:
+ifneq ($(TEST_APT),)
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_APT)
+else
+	@:
+endif
+
 site: $(STAMP)
 	$(BIN)/bibsite build --content content --out site
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) test-packages
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/python -m pytest
 

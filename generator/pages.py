@@ -320,6 +320,7 @@ class PagePlanner:
 
     def not_found_page(self) -> Page:
         context = self.base_context("404.html", "Page not found")
+        context["absolute_links"] = True  # hosts serve it at whatever address was missing
         return Page("404.html", "404.html", context)
 
 

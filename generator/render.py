@@ -39,4 +39,7 @@ def relative_url(page_path: str, target: str) -> str:
 
 @pass_context
 def _url_filter(context: Context, target: str) -> str:
+    # A page served at any address (404.html) links absolutely when the site's address is known.
+    if context.get("absolute_links") and context["site"].base_url:
+        return context["site"].base_url + target.lstrip("/") if "://" not in target else target
     return relative_url(context["page_path"], target)
