@@ -125,6 +125,10 @@ def format_citation(paper: Paper, library: Library) -> str:
     venue = library.venues.get(paper.venue_id) if paper.venue_id else None
     parts = [f"{authors}." if authors else "", f"{paper.year}." if paper.year else "", f"{paper.title.rstrip('.')}."]
     where = paper.booktitle or paper.journal or (venue.name if venue else None)
+    if paper.is_preprint and paper.arxiv:
+        where = f"arXiv preprint arXiv:{paper.arxiv}"
+    if where and paper.type == "article" and paper.volume:
+        where += f", {paper.volume}" + (f"({paper.number})" if paper.number else "")
     if where:
         details = [("In " if paper.booktitle else "") + where]
         if paper.pages:

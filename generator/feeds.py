@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .config import SiteConfig
+from .markup import markdown_to_text
 from .model import Paper
 from .render import relative_url
 
@@ -59,7 +60,7 @@ class FeedEntry:
             authors=tuple(author.name.as_first_last() for author in paper.authors),
             year=paper.year,
             month=paper.month,
-            summary=paper.abstract,  # Markdown source, which reads as plain text
+            summary=markdown_to_text(paper.abstract) or None,
             url_path=f"papers/{paper.id}/",
         )
 

@@ -28,3 +28,20 @@ def _markdown() -> MarkdownIt:
 
 def render_markdown(text: str | None) -> str:
     return _markdown().render(text or "")
+
+
+def markdown_to_text(text: str | None, limit: int | None = None) -> str:
+    """Markdown as plain text (for meta descriptions, JSON-LD, feeds), cut at a word when ``limit`` is given."""
+    plain = []
+    for token in _markdown().parse(text or ""):
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                plain.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                plain.append(" ")
+        if token.type in ("paragraph_close", "list_item_close", "heading_close"):
+            plain.append(" ")
+    result = " ".join("".join(plain).split())
+    if limit is not None and len(result) > limit:
+        result = result[: limit - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return result

@@ -17,7 +17,7 @@ from unidecode import unidecode
 
 from .config import SiteConfig
 from .export import export_paper_bibtex, format_citation
-from .markup import render_markdown
+from .markup import markdown_to_text, render_markdown
 from .model import Library, Paper
 from .names import slug
 
@@ -129,7 +129,7 @@ class PagePlanner:
     def paper_page(self, paper: Paper) -> Page:
         path = f"papers/{paper.id}/index.html"
         venue = self.venue_label(paper)
-        context = self.base_context(path, paper.title, (paper.abstract or paper.title)[:300])
+        context = self.base_context(path, paper.title, markdown_to_text(paper.abstract, 300) or paper.title)
         links = self.paper_links(paper)
         context["paper"] = {
             "id": paper.id,
@@ -137,6 +137,8 @@ class PagePlanner:
             "authors": self.author_links(paper),
             "venue": venue,
             "booktitle": paper.booktitle or paper.journal,
+            "volume": paper.volume,
+            "number": paper.number,
             "track": TRACK_NAMES.get(paper.track or "", paper.track),
             "year": paper.year,
             "year_url": f"years/{paper.year}/" if paper.year else None,
@@ -200,11 +202,15 @@ class PagePlanner:
         if paper.year:
             data["datePublished"] = f"{paper.year}-{paper.month:02d}" if paper.month else str(paper.year)
         venue = self.venue_label(paper)
-        if venue:
-            data["isPartOf"] = {"@type": "PublicationIssue" if paper.type == "article" else "Periodical",
-                                "name": venue["name"]}
+        container = paper.journal or (venue["name"] if venue and paper.type == "article" else None)
+        if paper.type == "article" and container:
+            data["isPartOf"] = {"@type": "Periodical", "name": container}
+        elif paper.booktitle:
+            data["isPartOf"] = {"@type": "Book", "name": paper.booktitle}  # the proceedings volume
+        if paper.arxiv:
+            data["identifier"] = f"arXiv:{paper.arxiv}"
         if paper.abstract:
-            data["abstract"] = paper.abstract
+            data["abstract"] = markdown_to_text(paper.abstract)
         if paper.doi:
             data["sameAs"] = f"https://doi.org/{paper.doi}"
         if paper.url and _safe_href(paper.url):
