@@ -34,7 +34,10 @@ def relative_url(page_path: str, target: str) -> str:
     """``target`` (a path from the site root) as seen from ``page_path``: one ``../`` per folder."""
     if "://" in target or target.startswith(("#", "mailto:")):
         return target
-    return "../" * page_path.count("/") + target.lstrip("/")
+    target = target.lstrip("/")
+    if target == "" or target.endswith("/"):
+        target += "index.html"  # a folder link must name its page to work from file://
+    return "../" * page_path.count("/") + target
 
 
 @pass_context

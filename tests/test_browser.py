@@ -150,10 +150,10 @@ def narrow_page(browser: Browser, site: ServedSite) -> Iterator[Page]:
 
 def test_home_links_to_authors_then_an_author_then_a_paper(page: Page, site: ServedSite) -> None:
     page.goto(site.url(""))
-    page.locator('a[href="authors/"]').first.click()
-    page.wait_for_url(site.url("authors/"))
+    page.locator('a[href="authors/index.html"]').first.click()
+    page.wait_for_url(site.url("authors/index.html"))
 
-    follow_first_link(page, re.compile(re.escape(site.url("authors/")) + r"[^/]+/$"))
+    follow_first_link(page, re.compile(re.escape(site.url("authors/")) + r"[^/]+/(index\.html)?$"))
     assert page.locator("h1").inner_text().strip()
 
     follow_first_link(page, site.paper_url_pattern())
@@ -233,6 +233,29 @@ def test_no_serious_accessibility_violations(page: Page, site: ServedSite, kind:
 
     violations = [v for v in results.response["violations"] if v.get("impact") in SERIOUS_IMPACTS]
     assert violations == [], "\n".join(_describe_violation(v) for v in violations)
+
+
+def test_site_works_opened_from_disk(browser: Browser, site: ServedSite) -> None:
+    """file://: no server, so every folder link must name its index.html."""
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(site.folder.as_uri() + "/index.html")
+    page.locator('header a[href="authors/index.html"]').click()
+    follow_first_link(page, re.compile(r"file://.*/authors/[^/]+/index\.html$"))
+    follow_first_link(page, re.compile(r"file://.*/papers/[^/]+/index\.html$"))
+    assert page.locator("h1").inner_text().strip()
+    assert page.locator("pre#bibtex").inner_text().startswith("@")
+    context.close()
+
+
+def test_search_results_are_accessible_in_dark_mode(browser: Browser, site: ServedSite) -> None:
+    for page in open_page(browser, site, color_scheme="dark"):
+        page.goto(site.url(""))
+        page.locator("#search input").fill(site.search_word)
+        page.locator(".pagefind-ui__result-link").first.wait_for()
+        violations = [v for v in AXE.run(page).response["violations"] if v.get("impact") in SERIOUS_IMPACTS]
+        assert violations == [], "\n".join(_describe_violation(v) for v in violations)
 
 
 def page_path(site: ServedSite, kind: str) -> str:

@@ -17,6 +17,9 @@ from generator.render import make_environment, relative_url, render_page
         ("papers/x.html", "static/style.css", "../static/style.css"),
         ("authors/a/index.html", "index.html", "../../index.html"),
         ("papers/x.html", "https://doi.org/10.1/x", "https://doi.org/10.1/x"),
+        # folder links name their index.html, so the site also works opened from file://
+        ("papers/a/index.html", "authors/b/", "../../authors/b/index.html"),
+        ("index.html", "", "index.html"),
     ],
 )
 def test_relative_url(page: str, target: str, expected: str) -> None:
