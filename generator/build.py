@@ -37,12 +37,13 @@ class BuildError(Exception):
 def build_site(config: SiteConfig) -> BuildReport:
     library, warnings = load_library(config)
     env = render.make_environment(config.templates_dir)
-    planned = pages.plan_pages(library, config, pages.load_markdown_pages(config.content_dir))
+    bibtex = export.export_entries(library)
+    planned = pages.plan_pages(library, config, bibtex, pages.load_markdown_pages(config.content_dir))
     try:
         with SiteWriter(config.output_dir) as writer:
             for page in planned:
                 writer.write(page.path, render.render_page(env, page.template, page.context))
-            for path, text in export.bibtex_files(library):
+            for path, text in export.bibtex_files(library, bibtex):
                 writer.write(path, text)
             writer.write("sitemap.xml", feeds.sitemap_xml([page.path for page in planned], config.base_url))
             writer.write("feed.xml", feeds.atom_feed(feeds.newest_entries(library.papers.values()), config, "feed.xml"))

@@ -44,8 +44,9 @@ def to_latex(text: str) -> str:
         if index % 2:
             parts.append(part)
             continue
-        part = "".join(_BRACES_ETC.get(char, char) for char in part)
-        parts.append(_encoder().unicode_to_latex(_SPECIALS.sub(r"\\\1", part)))
+        part = _SPECIALS.sub(r"\\\1", "".join(_BRACES_ETC.get(char, char) for char in part))
+        # pylatexenc looks at every character; plain ASCII (most text) has nothing left for it to do.
+        parts.append(part if part.isascii() else _encoder().unicode_to_latex(part))
     return "".join(parts)
 
 
@@ -104,18 +105,23 @@ def export_paper_bibtex(paper: Paper, library: Library) -> str:
     return f"@{paper.type}{{{paper.id},\n{body}\n}}\n"
 
 
-def export_bundle(paper_ids: tuple[str, ...], library: Library) -> str:
+def export_entries(library: Library) -> dict[str, str]:
+    """Every paper's entry, made once per build and shared by its page and every bundle holding it."""
+    return {paper_id: export_paper_bibtex(paper, library) for paper_id, paper in library.papers.items()}
+
+
+def export_bundle(paper_ids: tuple[str, ...], entries: dict[str, str]) -> str:
     """Several entries in one file; each key once."""
-    return "\n".join(export_paper_bibtex(library.papers[pid], library) for pid in dict.fromkeys(paper_ids))
+    return "\n".join(entries[paper_id] for paper_id in dict.fromkeys(paper_ids))
 
 
-def bibtex_files(library: Library) -> Iterator[tuple[str, str]]:
+def bibtex_files(library: Library, entries: dict[str, str]) -> Iterator[tuple[str, str]]:
     """Every .bib the site offers: one per paper, one per person, all.bib."""
-    for paper_id, paper in library.papers.items():
-        yield f"papers/{paper_id}/{paper_id}.bib", export_paper_bibtex(paper, library)
+    for paper_id in library.papers:
+        yield f"papers/{paper_id}/{paper_id}.bib", entries[paper_id]
     for person_id, paper_ids in library.papers_by_person.items():
-        yield f"authors/{person_id}/{person_id}.bib", export_bundle(paper_ids, library)
-    yield "all.bib", export_bundle(tuple(sorted(library.papers)), library)
+        yield f"authors/{person_id}/{person_id}.bib", export_bundle(paper_ids, entries)
+    yield "all.bib", export_bundle(tuple(sorted(library.papers)), entries)
 
 
 def format_citation(paper: Paper, library: Library) -> str:

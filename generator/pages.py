@@ -16,7 +16,7 @@ from typing import Any
 from unidecode import unidecode
 
 from .config import SiteConfig
-from .export import export_paper_bibtex, format_citation
+from .export import format_citation
 from .markup import markdown_to_text, render_markdown
 from .model import Library, Paper
 from .names import slug
@@ -52,8 +52,10 @@ def _safe_href(url: str | None) -> str | None:
 class PagePlanner:
     """Builds every page's context from one Library; small lookups are cached on the instance."""
 
-    def __init__(self, library: Library, config: SiteConfig, markdown_pages: dict[str, str] | None = None) -> None:
+    def __init__(self, library: Library, config: SiteConfig, bibtex: dict[str, str],
+                 markdown_pages: dict[str, str] | None = None) -> None:
         self.library = library
+        self.bibtex = bibtex  # paper id -> its BibTeX entry (export.export_entries)
         self.config = config
         self.markdown_pages = markdown_pages or {}
         self.nav_pages = [{"title": _markdown_title(slug, text), "url": f"{slug}/"} for slug, text in sorted(self.markdown_pages.items())]
@@ -150,7 +152,7 @@ class PagePlanner:
             "note": paper.note,
             "topics": [{"name": self.library.topics[t].name, "url": f"topics/{t}/"} for t in paper.topic_ids],
             "links": links,
-            "bibtex": export_paper_bibtex(paper, self.library),
+            "bibtex": self.bibtex[paper.id],
             "bib_file": f"{paper.id}.bib",
             "citation": format_citation(paper, self.library),
             "scholar_meta": self.scholar_meta(paper, links),
@@ -347,5 +349,5 @@ def load_markdown_pages(content_dir: Path) -> dict[str, str]:
     return {slug(path.stem): path.read_text(encoding="utf-8") for path in sorted((content_dir / "pages").glob("*.md"))}
 
 
-def plan_pages(library: Library, config: SiteConfig, markdown_pages: dict[str, str]) -> list[Page]:
-    return list(PagePlanner(library, config, markdown_pages).plan())
+def plan_pages(library: Library, config: SiteConfig, bibtex: dict[str, str], markdown_pages: dict[str, str]) -> list[Page]:
+    return list(PagePlanner(library, config, bibtex, markdown_pages).plan())

@@ -87,7 +87,7 @@ def test_preprint_exports_as_misc_with_arxiv_fields() -> None:
 
 
 def test_bundles_hold_each_key_once(shipped) -> None:
-    files = dict(export.bibtex_files(shipped))
+    files = dict(export.bibtex_files(shipped, export.export_entries(shipped)))
     everything = bibtexparser.parse_string(files["all.bib"])
     assert sorted(e.key for e in everything.entries) == sorted(shipped.papers)
     assert everything.failed_blocks == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pages, store
+from generator import export, pages, store
 from generator.config import SiteConfig
 from generator.library import build_library
 from generator.model import AuthorRef, Name, Paper, Topic, Venue, VenueCatalog
@@ -26,7 +26,7 @@ HOSTILE = Paper(
 def _planner(*papers: Paper, base_url: str | None = None) -> pages.PagePlanner:
     topics = {"t": Topic("t", "Tests", phrases=("abstract",))}
     library = build_library({p.id: p for p in papers}, VENUES, {}, topics)
-    return pages.PagePlanner(library, SiteConfig(base_url=base_url))
+    return pages.PagePlanner(library, SiteConfig(base_url=base_url), export.export_entries(library))
 
 
 def test_json_ld_cannot_close_its_script_element() -> None:
@@ -84,7 +84,7 @@ def test_shipped_site_plan_has_every_page_once() -> None:
     people, _ = store.load_people(content)
     topics, _ = store.load_topics(content)
     library = build_library(store.load_papers(content).papers, catalog, people, topics)
-    planned = pages.plan_pages(library, SiteConfig(), pages.load_markdown_pages(content))
+    planned = pages.plan_pages(library, SiteConfig(), export.export_entries(library), pages.load_markdown_pages(content))
     paths = [page.path for page in planned]
     assert len(paths) == len(set(paths))
     assert len([p for p in paths if re.fullmatch(r"papers/[^/]+/index\.html", p)]) == len(library.papers)
