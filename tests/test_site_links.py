@@ -209,3 +209,30 @@ def test_feed_parses_and_its_entries_link_to_paper_pages(config: SiteConfig) -> 
     hrefs = [site_relative(config, href) for href in hrefs]
     targets = [resolve(site, "feed.xml", href)[0] for href in hrefs]
     assert all(target and target.startswith("papers/") and (site / target).is_file() for target in targets), hrefs
+
+
+class ResourceCollector(HTMLParser):
+    """What a browser would fetch on its own: scripts, images, frames, stylesheets and other linked resources."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and values.get("src"):
+            self.resources.append(values["src"])
+        if tag == "link" and values.get("rel") not in ("canonical", "alternate") and values.get("href"):
+            self.resources.append(values["href"])
+
+
+def test_no_page_fetches_anything_from_another_site(site: Path) -> None:
+    """The site works offline: every script, stylesheet and image is its own."""
+    external = {}
+    for path in sorted(site.rglob("*.html")):
+        collector = ResourceCollector()
+        collector.feed(path.read_text(encoding="utf-8"))
+        found = [url for url in collector.resources if "//" in url or url.startswith("data:")]
+        if found:
+            external[str(path.relative_to(site))] = found
+    assert external == {}
