@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -314,51 +315,48 @@ def _name_from(value: Any) -> Name:
     raise ValueError(f"not a name: {value!r}")
 
 
-def load_people(content_dir: Path) -> tuple[dict[str, Person], list[Problem]]:
-    """content/people.yaml: each person's canonical name, variants, ORCID, homepage, affiliation."""
-    path = content_dir / PEOPLE_FILE
+def _load_registry(path: Path, kind: str, keys: set[str], make: Callable[[dict[str, Any]], Any]) -> tuple[dict, list[Problem]]:
+    """A YAML list of entries with ids: each made by ``make``; bad ones reported as ``kind[i]: problem``."""
     items, problems = _read_list(path)
-    people: dict[str, Person] = {}
+    entries: dict[str, Any] = {}
     for index, item in enumerate(items):
-        where = f"people[{index}]"
+        where = f"{kind}[{index}]"
         try:
-            unknown = set(item) - _PERSON_KEYS
+            unknown = set(item) - keys
             if unknown:
                 problems.append(Problem(str(path), None, f"{where}: unknown field(s) {sorted(unknown)}"))
-            name = _name_from(item["name"])
-            person_id = item.get("id") or slug(name.as_first_last())
-            if person_id in people:
-                problems.append(Problem(str(path), None, f"{where}: id {person_id!r} used twice"))
-                continue
-            people[person_id] = Person(
-                id=person_id,
-                name=name,
-                variants=tuple(_name_from(v) for v in item.get("variants") or ()),
-                orcid=item.get("orcid"),
-                homepage=item.get("homepage"),
-                affiliation=item.get("affiliation"),
-            )
+            entry = make(item)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             problems.append(Problem(str(path), None, f"{where}: {error}"))
-    return people, problems
+            continue
+        if entry.id in entries or slug(entry.id) != entry.id:
+            problems.append(Problem(str(path), None, f"{where}: id {entry.id!r} is used twice or is not a slug"))
+            continue
+        entries[entry.id] = entry
+    return entries, problems
+
+
+def _make_person(item: dict[str, Any]) -> Person:
+    name = _name_from(item["name"])
+    return Person(
+        id=item.get("id") or slug(name.as_first_last()),
+        name=name,
+        variants=tuple(_name_from(v) for v in item.get("variants") or ()),
+        orcid=item.get("orcid"),
+        homepage=item.get("homepage"),
+        affiliation=item.get("affiliation"),
+    )
+
+
+def _make_topic(item: dict[str, Any]) -> Topic:
+    return Topic(item["id"], item["name"], item.get("description"), tuple(item.get("phrases") or ()))
+
+
+def load_people(content_dir: Path) -> tuple[dict[str, Person], list[Problem]]:
+    """content/people.yaml: each person's canonical name, variants, ORCID, homepage, affiliation."""
+    return _load_registry(content_dir / PEOPLE_FILE, "people", _PERSON_KEYS, _make_person)
 
 
 def load_topics(content_dir: Path) -> tuple[dict[str, Topic], list[Problem]]:
     """content/topics.yaml: id, name, description and the phrases that indicate each topic."""
-    path = content_dir / TOPICS_FILE
-    items, problems = _read_list(path)
-    topics: dict[str, Topic] = {}
-    for index, item in enumerate(items):
-        where = f"topics[{index}]"
-        try:
-            unknown = set(item) - _TOPIC_KEYS
-            if unknown:
-                problems.append(Problem(str(path), None, f"{where}: unknown field(s) {sorted(unknown)}"))
-            topic = Topic(item["id"], item["name"], item.get("description"), tuple(item.get("phrases") or ()))
-            if topic.id in topics or slug(topic.id) != topic.id:
-                problems.append(Problem(str(path), None, f"{where}: id {topic.id!r} is used twice or not a slug"))
-                continue
-            topics[topic.id] = topic
-        except (KeyError, TypeError, AttributeError) as error:
-            problems.append(Problem(str(path), None, f"{where}: {error}"))
-    return topics, problems
+    return _load_registry(content_dir / TOPICS_FILE, "topics", _TOPIC_KEYS, _make_topic)

@@ -113,5 +113,5 @@ def test_people_file_problems_are_reported(tmp_path: Path) -> None:
     assert list(people) == ["a"]
     messages = [p.message for p in problems]
     assert any("unknown field(s) ['colour']" in m for m in messages)
-    assert any("id 'a' used twice" in m for m in messages)
+    assert any("id 'a' is used twice" in m for m in messages)
     assert any(m.startswith("people[2]") for m in messages)
