@@ -145,10 +145,10 @@ def test_feed_with_base_url_links_absolutely() -> None:
 def test_feed_without_base_url_links_relative_to_itself_with_tag_ids() -> None:
     root = ET.fromstring(atom_feed(ENTRIES[:1], SiteConfig(), "feeds/atom.xml"))
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
-    assert links == {"self": "../feeds/atom.xml", "alternate": "../"}
+    assert links == {"self": "../feeds/atom.xml", "alternate": "../index.html"}
     item = root.find(f"{ATOM}entry")
     assert item is not None
-    assert item.find(f"{ATOM}link").get("href") == "../papers/ortiz-2021-grammar/"  # type: ignore[union-attr]
+    assert item.find(f"{ATOM}link").get("href") == "../papers/ortiz-2021-grammar/index.html"  # type: ignore[union-attr]
     assert item.findtext(f"{ATOM}id") == "tag:bibsite.invalid,2024:papers/ortiz-2021-grammar/"
     assert (root.findtext(f"{ATOM}id") or "").startswith("tag:")
 
