@@ -57,9 +57,9 @@ def build_site(config: SiteConfig) -> BuildReport:
     return BuildReport(papers=len(library.papers), files_written=writer.report.files_written, warnings=warnings)
 
 
-def load_library(config: SiteConfig) -> tuple[Library, list[Problem]]:
+def load_library(config: SiteConfig, check_folders: bool = True) -> tuple[Library, list[Problem]]:
     """The Library, plus warnings that do not stop a build; BuildError on any real problem."""
-    problems = _check_folders(config)
+    problems = _check_folders(config) if check_folders else []
     if problems:
         raise BuildError(problems)
     content = config.content_dir

@@ -74,6 +74,38 @@ def import_command(paths: tuple[Path, ...], content_dir: Path, fmt: str | None, 
     sys.exit(1 if report.problems or report.rejected else 0)
 
 
+@main.command("export")
+@CONTENT_OPTION
+@click.option("--unicode", "is_unicode", is_flag=True, help="Keep UTF-8 instead of LaTeX escapes (for biber/biblatex).")
+@click.option("--no-abstracts", is_flag=True, help="Leave abstracts out, for lean bundles.")
+@click.option("--author", "person_id", help="Only this person's papers (the id in /authors/<id>/).")
+@click.option("--venue", "venue_id", help="Only this venue's papers.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def export_command(
+    content_dir: Path, is_unicode: bool, no_abstracts: bool, person_id: str | None, venue_id: str | None,
+    output: Path | None,
+) -> None:
+    """Write BibTeX for every paper, or one author's or venue's."""
+    from .build import BuildError, load_library
+    from .config import load_config
+    from .export import BibtexStyle, export_selection
+
+    config, _ = load_config(content_dir, Path("site"), Path("templates"), Path("static"))
+    try:
+        library, _ = load_library(config, check_folders=False)
+    except BuildError as error:
+        _print_problems(error.problems)
+        sys.exit(1)
+    try:
+        text = export_selection(library, BibtexStyle(is_unicode, not no_abstracts), person_id, venue_id)
+    except KeyError as error:
+        raise click.UsageError(f"no such {error.args[0]}") from error
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command("check")
 @CONTENT_OPTION
 def check_command(content_dir: Path) -> None:

@@ -10,109 +10,224 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
+from .latex import decode_latex
 from .model import Library, Name, Paper
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MATH = re.compile(r"(\$[^$]+\$)")
-_SPECIALS = re.compile(r"([&%#_])")
+_SPECIALS = re.compile(r"([&%#_$])")
 # Characters that would end or unbalance a BibTeX value, or mean something to LaTeX.
 _BRACES_ETC = {
     "{": r"\{", "}": r"\}", "~": r"{\textasciitilde}", "^": r"{\textasciicircum}", "\\": r"{\textbackslash}", '"': '{"}',
 }
 # A word whose case carries meaning: an acronym or a mixed-case name (BERT, bert2BERT, WebCPM, LLMs).
 _KEEP_CASE = re.compile(r"(?<![\w{\\])([A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[a-z0-9]+[A-Z][A-Za-z0-9]*)(?![\w}])")
+_WORD = re.compile(r"(?<![\w{\\])([A-Z][a-z]+)(?![\w}])")
+# Entry types whose required container field BibTeX would miss; without one the entry becomes @misc.
+_CONTAINER = {"inproceedings": "booktitle", "article": "journal", "incollection": "booktitle"}
 
 logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)  # characters with no LaTeX form stay UTF-8
+
+
+@dataclass(frozen=True, slots=True)
+class BibtexStyle:
+    """How entries are written: ASCII with LaTeX escapes (BibTeX) or UTF-8 (biber), with or without abstracts."""
+
+    is_unicode: bool = False
+    has_abstracts: bool = True
+
+
+# Combining marks with a LaTeX accent command, for letters pylatexenc has no single macro for
+# (Vietnamese stacks two accents: ế = e + circumflex + acute -> {\'{\^{e}}}).
+_ACCENT_MACROS = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u", "\u0307": ".",
+    "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d", "\u0327": "c", "\u0328": "k",
+    "\u0331": "b",
+}
+
+
+def _stacked_accents(char: str) -> str:
+    """A letter with several accents as nested accent commands; the character itself if some mark has none."""
+    base, *marks = unicodedata.normalize("NFD", char)
+    if not base.isascii() or not marks or any(mark not in _ACCENT_MACROS for mark in marks):
+        return char
+    latex = base
+    for mark in marks:
+        latex = f"\\{_ACCENT_MACROS[mark]}{{{latex}}}"
+    return "{" + latex + "}"
 
 
 @lru_cache(maxsize=1)
 def _encoder() -> UnicodeToLatexEncoder:
     return UnicodeToLatexEncoder(
-        replacement_latex_protection="braces-all", non_ascii_only=True, unknown_char_policy="keep"
+        replacement_latex_protection="braces-all", non_ascii_only=True, unknown_char_policy=_stacked_accents
     )
 
 
-def to_latex(text: str) -> str:
-    """Unicode -> ASCII LaTeX; ``$...$`` math is kept as written."""
+@lru_cache(maxsize=4096)
+def _char_to_latex(char: str) -> str:
+    """One character as LaTeX, only if it decodes back to itself (pylatexenc writes Ŧ as a T with a macron)."""
+    if char.isascii():
+        return char
+    latex = _encoder().unicode_to_latex(char)
+    return latex if unicodedata.normalize("NFC", decode_latex(latex)) == char else char
+
+
+@lru_cache(maxsize=1)
+def proper_nouns() -> frozenset[str]:
+    text = resources.files("generator").joinpath("data/proper_nouns.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def to_latex(text: str, is_unicode: bool = False) -> str:
+    """Text -> a BibTeX value: specials escaped, non-ASCII as LaTeX unless ``is_unicode``; ``$...$`` kept."""
     parts = []
     for index, part in enumerate(_MATH.split(text)):
-        if index % 2:
+        if index % 2 and _is_safe_math(part):
             parts.append(part)
             continue
         part = _SPECIALS.sub(r"\\\1", "".join(_BRACES_ETC.get(char, char) for char in part))
-        # pylatexenc looks at every character; plain ASCII (most text) has nothing left for it to do.
-        parts.append(part if part.isascii() else _encoder().unicode_to_latex(part))
+        part = part.replace("--", "-{}-").replace("--", "-{}-")  # "--" would print as a dash
+        # Plain ASCII (most text) has nothing left to encode.
+        parts.append(part if is_unicode or part.isascii() else "".join(map(_char_to_latex, part)))
     return "".join(parts)
 
 
+def _is_safe_math(math: str) -> bool:
+    """Math is kept as written only if it cannot end or unbalance the BibTeX value around it."""
+    depth = 0
+    for char in math.replace("\\{", "").replace("\\}", ""):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and '"' not in math
+
+
 def protect_case(latex: str) -> str:
-    """Brace acronyms and mixed-case words so bibliography styles do not lower-case them."""
-    parts = _MATH.split(latex)
-    return "".join(part if index % 2 else _KEEP_CASE.sub(r"{\1}", part) for index, part in enumerate(parts))
+    """Brace acronyms, mixed-case words and listed proper nouns so bibliography styles keep their case."""
+    nouns = proper_nouns()
+
+    def protect(part: str) -> str:
+        part = _KEEP_CASE.sub(r"{\1}", part)
+        return _WORD.sub(lambda m: "{" + m.group(1)[0] + "}" + m.group(1)[1:] if m.group(1) in nouns else m.group(1), part)
+
+    return "".join(part if index % 2 else protect(part) for index, part in enumerate(_MATH.split(latex)))
 
 
-def _names(names: tuple[Name, ...]) -> str:
-    return " and\n      ".join(to_latex(name.as_last_first()) for name in names)
+def _needs_group(text: str) -> bool:
+    """A comma or a word "and" inside a name part would split it in BibTeX's name parser."""
+    return "," in text or bool(re.search(r"\band\b", text, re.IGNORECASE))
 
 
-def paper_fields(paper: Paper, library: Library) -> list[tuple[str, str]]:
-    """(field, BibTeX value) pairs in the Anthology's order; values are already delimited."""
+def _name(name: Name, style: BibtexStyle) -> str:
+    family = to_latex(name.family, style.is_unicode)
+    if not name.given:
+        # A mononym is one family name even when it has several words ("Barnes and Noble").
+        return "{" + family + "}" if " " in name.family or _needs_group(name.family) else family
+    given = to_latex(name.given, style.is_unicode)
+    family = "{" + family + "}" if _needs_group(name.family) else family
+    given = "{" + given + "}" if _needs_group(name.given) else given
+    return f"{family}, {given}"
+
+
+def _names(names: tuple[Name, ...], style: BibtexStyle) -> str:
+    return " and\n      ".join(_name(name, style) for name in names)
+
+
+def _entry_type(paper: Paper, container: str | None) -> str:
+    return paper.type if paper.type not in _CONTAINER or container else "misc"
+
+
+def paper_fields(paper: Paper, library: Library, style: BibtexStyle = BibtexStyle()) -> tuple[str, list[tuple[str, str]]]:
+    """The entry type and (field, BibTeX value) pairs in the Anthology's order; values already delimited."""
+    def quoted(text: str) -> str:
+        return '"' + to_latex(text, style.is_unicode) + '"'
+
     venue = library.venues.get(paper.venue_id) if paper.venue_id else None
-    fields: list[tuple[str, str]] = [("title", "{" + protect_case(to_latex(paper.title)) + "}")]
-    if paper.authors:
-        fields.append(("author", '"' + _names(tuple(a.name for a in paper.authors)) + '"'))
-    if paper.editors:
-        fields.append(("editor", '"' + _names(paper.editors) + '"'))
     if paper.type == "article":
-        journal = paper.journal or (venue.name if venue else None)
-        if journal:
-            fields.append(("journal", '"' + to_latex(journal) + '"'))
-        fields += [(key, f'"{to_latex(value)}"') for key, value in (("volume", paper.volume), ("number", paper.number)) if value]
-    elif paper.type == "misc":
+        container = paper.journal or (venue.name if venue else None)
+    else:
+        container = paper.booktitle or (f"{venue.name} {paper.year}" if venue and paper.year and venue.kind != "preprint"
+                                        else venue.name if venue and venue.kind != "preprint" else None)
+    entry_type = _entry_type(paper, container)
+    fields: list[tuple[str, str]] = [("title", "{" + protect_case(to_latex(paper.title, style.is_unicode)) + "}")]
+    if paper.authors:
+        fields.append(("author", '"' + _names(tuple(a.name for a in paper.authors), style) + '"'))
+    if paper.editors:
+        fields.append(("editor", '"' + _names(paper.editors, style) + '"'))
+    if entry_type == "article":
+        fields.append(("journal", quoted(container or "")))
+        fields += [(key, quoted(value)) for key, value in (("volume", paper.volume), ("number", paper.number)) if value]
+    elif entry_type in ("inproceedings", "incollection"):
+        fields.append(("booktitle", quoted(container or "")))
+    elif entry_type == "misc":
         if paper.arxiv:
             fields += [("eprint", f'"{paper.arxiv}"'), ("archivePrefix", '"arXiv"')]
-        elif venue and venue.kind == "preprint":
-            fields.append(("howpublished", '"' + to_latex(venue.name) + '"'))
-    else:
-        booktitle = paper.booktitle or (f"{venue.name} {paper.year}" if venue and paper.year else venue.name if venue else None)
-        if booktitle:
-            fields.append(("booktitle", '"' + to_latex(booktitle) + '"'))
+        elif venue or paper.booktitle or paper.journal:
+            fields.append(("howpublished", quoted(paper.booktitle or paper.journal or venue.name)))
+    elif entry_type == "techreport":
+        fields.append(("institution", quoted(paper.extra.get("institution") or paper.publisher or "")))
     if paper.month:
         fields.append(("month", MONTH_MACROS[paper.month - 1]))
     if paper.year:
         fields.append(("year", f'"{paper.year}"'))
     for key, value in (("address", paper.address), ("publisher", paper.publisher), ("note", paper.note)):
         if value:
-            fields.append((key, '"' + to_latex(value) + '"'))
+            fields.append((key, quoted(value)))
     if paper.url:
-        fields.append(("url", '"' + paper.url + '"'))
+        fields.append(("url", '"' + paper.url.replace('"', "%22") + '"'))
     if paper.doi:
-        fields.append(("doi", '"' + paper.doi + '"'))
+        fields.append(("doi", '"' + to_latex(paper.doi, style.is_unicode) + '"'))
     if paper.pages:
-        fields.append(("pages", '"' + to_latex(paper.pages).replace("{\\textendash}", "--") + '"'))
-    if paper.abstract:
-        fields.append(("abstract", '"' + to_latex(paper.abstract.replace("\n\n", " ")) + '"'))
-    return fields
+        fields.append(("pages", quoted(paper.pages).replace("-{}-", "--").replace("{\\textendash}", "--")))
+    for key, value in sorted(paper.extra.items()):
+        name = "type" if key == "bibtex_type" else key
+        if name not in {field for field, _ in fields} and re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+            fields.append((name, quoted(value)))
+    if paper.abstract and style.has_abstracts:
+        fields.append(("abstract", quoted(paper.abstract.replace("\n\n", " "))))
+    return entry_type, fields
 
 
-def export_paper_bibtex(paper: Paper, library: Library) -> str:
-    body = ",\n".join(f"    {key} = {value}" for key, value in paper_fields(paper, library))
-    return f"@{paper.type}{{{paper.id},\n{body}\n}}\n"
+def export_paper_bibtex(paper: Paper, library: Library, style: BibtexStyle = BibtexStyle()) -> str:
+    entry_type, fields = paper_fields(paper, library, style)
+    body = ",\n".join(f"    {key} = {value}" for key, value in fields)
+    return f"@{entry_type}{{{paper.id},\n{body}\n}}\n"
 
 
-def export_entries(library: Library) -> dict[str, str]:
+def export_entries(library: Library, style: BibtexStyle = BibtexStyle()) -> dict[str, str]:
     """Every paper's entry, made once per build and shared by its page and every bundle holding it."""
-    return {paper_id: export_paper_bibtex(paper, library) for paper_id, paper in library.papers.items()}
+    return {paper_id: export_paper_bibtex(paper, library, style) for paper_id, paper in library.papers.items()}
 
 
 def export_bundle(paper_ids: tuple[str, ...], entries: dict[str, str]) -> str:
     """Several entries in one file; each key once."""
     return "\n".join(entries[paper_id] for paper_id in dict.fromkeys(paper_ids))
+
+
+def export_selection(
+    library: Library, style: BibtexStyle, person_id: str | None = None, venue_id: str | None = None
+) -> str:
+    """One .bib: every paper, or one person's, or one venue's (KeyError names what is unknown)."""
+    if person_id is not None:
+        if person_id not in library.papers_by_person:
+            raise KeyError(f"author {person_id!r}")
+        paper_ids = library.papers_by_person[person_id]
+    elif venue_id is not None:
+        if venue_id not in library.papers_by_venue:
+            raise KeyError(f"venue {venue_id!r}")
+        paper_ids = library.papers_by_venue[venue_id]
+    else:
+        paper_ids = tuple(sorted(library.papers))
+    return export_bundle(paper_ids, {pid: export_paper_bibtex(library.papers[pid], library, style) for pid in paper_ids})
 
 
 def bibtex_files(library: Library, entries: dict[str, str]) -> Iterator[tuple[str, str]]:
@@ -121,6 +236,8 @@ def bibtex_files(library: Library, entries: dict[str, str]) -> Iterator[tuple[st
         yield f"papers/{paper_id}/{paper_id}.bib", entries[paper_id]
     for person_id, paper_ids in library.papers_by_person.items():
         yield f"authors/{person_id}/{person_id}.bib", export_bundle(paper_ids, entries)
+    for venue_id, paper_ids in library.papers_by_venue.items():
+        yield f"venues/{venue_id}/{venue_id}.bib", export_bundle(paper_ids, entries)
     yield "all.bib", export_bundle(tuple(sorted(library.papers)), entries)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 # \url takes one argument, \href two (URL, then label); a group after \url is ordinary text.
@@ -27,7 +27,10 @@ _LATEX_SIGNS = re.compile(r"[\\{}$~%`']|--")
 @lru_cache(maxsize=1)
 def _decoder() -> LatexNodes2Text:
     # Math stays verbatim: `$O(n^2)$` is better shown as written than as a lossy approximation.
-    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+    context = get_default_latex_context_db()
+    # pylatexenc reads \textasciicircum as the modifier letter ˆ (U+02C6); it is the ASCII caret.
+    context.add_context_category("bibsite", prepend=True, macros=[MacroTextSpec("textasciicircum", simplify_repl="^")])
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=False)
 
 
 def has_latex(text: str) -> bool:

@@ -235,7 +235,7 @@ class PagePlanner:
             venue = library.venues.get(venue_id)
             name = venue.name if venue else venue_id
             yield self.listing_page("venue", f"venues/{venue_id}", name, paper_ids,
-                                    {"short": venue.short if venue else venue_id})
+                                    {"short": venue.short if venue else venue_id, "bib_file": f"{venue_id}.bib"})
         for topic_id, paper_ids in library.papers_by_topic.items():
             topic = library.topics[topic_id]
             yield self.listing_page("topic", f"topics/{topic_id}", topic.name, paper_ids,
