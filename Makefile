@@ -23,10 +23,18 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 
 # System packages the tests need, installed only when missing (needs root; Debian):
 # Chromium for tests/test_browser.py (Playwright drives it; never `playwright install`, which downloads a browser),
-# Java for tests/test_html_valid.py (the Nu HTML checker). BIBSITE_SKIP_BROWSER=1 / BIBSITE_SKIP_JAVA=1 skip those tests.
+# Java for tests/test_html_valid.py (the Nu HTML checker),
+# BibTeX, LaTeX and biber for tests/test_tex_toolchain.py: bibtex and kpsewhich come from texlive-binaries, plain.bst
+# from texlive-base, plainnat.bst (natbib), natbib.sty, url.sty and pdflatex from texlive-latex-base, biber from biber.
+# BIBSITE_SKIP_BROWSER=1 / BIBSITE_SKIP_JAVA=1 / BIBSITE_SKIP_TEX=1 skip those tests.
+TEX_BST := /usr/share/texlive/texmf-dist/bibtex/bst
 TEST_APT := $(strip \
 	$(if $(filter 1,$(BIBSITE_SKIP_BROWSER)),,$(if $(wildcard $(CHROMIUM)),,chromium fonts-dejavu-core)) \
-	$(if $(filter 1,$(BIBSITE_SKIP_JAVA)),,$(if $(shell command -v java),,default-jre-headless)))
+	$(if $(filter 1,$(BIBSITE_SKIP_JAVA)),,$(if $(shell command -v java),,default-jre-headless)) \
+	$(if $(filter 1,$(BIBSITE_SKIP_TEX)),,$(if $(shell command -v bibtex),,texlive-binaries) \
+		$(if $(wildcard $(TEX_BST)/base/plain.bst),,texlive-base) \
+		$(if $(and $(wildcard $(TEX_BST)/natbib/plainnat.bst),$(shell command -v pdflatex)),,texlive-latex-base) \
+		$(if $(shell command -v biber),,biber)))
 
 test-packages:
 ifneq ($(TEST_APT),)

@@ -29,8 +29,9 @@ _BRACES_ETC = {
     "{": r"\{", "}": r"\}", "~": r"{\textasciitilde}", "^": r"{\textasciicircum}", "\\": r"{\textbackslash}", '"': '{"}',
 }
 # A word whose case carries meaning: an acronym or a mixed-case name (BERT, bert2BERT, WebCPM, LLMs).
-_KEEP_CASE = re.compile(r"(?<![\w{\\])([A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[a-z0-9]+[A-Z][A-Za-z0-9]*)(?![\w}])")
-_WORD = re.compile(r"(?<![\w{\\])([A-Z][a-z]+)(?![\w}])")
+_WORD = re.compile(r"[^\W_]+")
+# Stand-ins for the protecting braces while the text is escaped (escaping would turn real braces into \{).
+_OPEN, _CLOSE = "\ue000", "\ue001"
 # Entry types whose required container field BibTeX would miss; without one the entry becomes @misc.
 _CONTAINER = {"inproceedings": "booktitle", "article": "journal", "incollection": "booktitle"}
 
@@ -111,15 +112,32 @@ def _is_safe_math(math: str) -> bool:
     return depth == 0 and '"' not in math
 
 
-def protect_case(latex: str) -> str:
-    """Brace acronyms, mixed-case words and listed proper nouns so bibliography styles keep their case."""
+def protect_case(text: str, opening: str = "{", closing: str = "}") -> str:
+    """Brace what bibliography styles must not lower-case: acronyms and mixed-case words whole
+    ({BERT}, {bert2BERT}, {LLMs}, {ÅSA}), listed proper nouns by their capital ({C}hinese). Math is left alone."""
     nouns = proper_nouns()
 
-    def protect(part: str) -> str:
-        part = _KEEP_CASE.sub(r"{\1}", part)
-        return _WORD.sub(lambda m: "{" + m.group(1)[0] + "}" + m.group(1)[1:] if m.group(1) in nouns else m.group(1), part)
+    def protect(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if sum(char.isupper() for char in word) >= 2 or any(char.isupper() for char in word[1:]):
+            return opening + word + closing
+        if word in nouns:
+            return opening + word[0] + closing + word[1:]
+        return word
 
-    return "".join(part if index % 2 else protect(part) for index, part in enumerate(_MATH.split(latex)))
+    parts = _MATH.split(text)
+    return "".join(part if index % 2 else _WORD.sub(protect, part) for index, part in enumerate(parts))
+
+
+def title_to_latex(title: str, is_unicode: bool = False) -> str:
+    """The title as a BibTeX value: case protected on the Unicode text, then escaped."""
+    latex = to_latex(protect_case(title, _OPEN, _CLOSE), is_unicode)
+    return latex.replace(_OPEN, "{").replace(_CLOSE, "}")
+
+
+def _as_identifier(text: str) -> str:
+    """A URL or DOI inside a quoted value: only the characters that would break the value are percent-encoded."""
+    return text.replace('"', "%22").replace("{", "%7B").replace("}", "%7D")
 
 
 def _needs_group(text: str) -> bool:
@@ -158,7 +176,7 @@ def paper_fields(paper: Paper, library: Library, style: BibtexStyle = BibtexStyl
         container = paper.booktitle or (f"{venue.name} {paper.year}" if venue and paper.year and venue.kind != "preprint"
                                         else venue.name if venue and venue.kind != "preprint" else None)
     entry_type = _entry_type(paper, container)
-    fields: list[tuple[str, str]] = [("title", "{" + protect_case(to_latex(paper.title, style.is_unicode)) + "}")]
+    fields: list[tuple[str, str]] = [("title", "{" + title_to_latex(paper.title, style.is_unicode) + "}")]
     if paper.authors:
         fields.append(("author", '"' + _names(tuple(a.name for a in paper.authors), style) + '"'))
     if paper.editors:
@@ -170,22 +188,27 @@ def paper_fields(paper: Paper, library: Library, style: BibtexStyle = BibtexStyl
         fields.append(("booktitle", quoted(container or "")))
     elif entry_type == "misc":
         if paper.arxiv:
-            fields += [("eprint", f'"{paper.arxiv}"'), ("archivePrefix", '"arXiv"')]
+            # plain/plainnat ignore eprint; howpublished keeps the id visible in every style.
+            fields += [("howpublished", f'"arXiv preprint arXiv:{paper.arxiv}"'), ("eprint", f'"{paper.arxiv}"'),
+                       ("archivePrefix", '"arXiv"')]
         elif venue or paper.booktitle or paper.journal:
             fields.append(("howpublished", quoted(paper.booktitle or paper.journal or venue.name)))
     elif entry_type == "techreport":
         fields.append(("institution", quoted(paper.extra.get("institution") or paper.publisher or "")))
+    # biblatex's @article/@report have no publisher or location; BibTeX's styles ignore them there.
+    skipped = {"address", "publisher"} if (entry_type == "article" and style.is_unicode) or entry_type == "techreport" else set()
     if paper.month:
         fields.append(("month", MONTH_MACROS[paper.month - 1]))
     if paper.year:
         fields.append(("year", f'"{paper.year}"'))
     for key, value in (("address", paper.address), ("publisher", paper.publisher), ("note", paper.note)):
-        if value:
+        if value and key not in skipped:
             fields.append((key, quoted(value)))
     if paper.url:
-        fields.append(("url", '"' + paper.url.replace('"', "%22") + '"'))
+        fields.append(("url", '"' + _as_identifier(paper.url) + '"'))
     if paper.doi:
-        fields.append(("doi", '"' + to_latex(paper.doi, style.is_unicode) + '"'))
+        # Identifiers are written as they are: \doi and \url print them verbatim, so an escape would show.
+        fields.append(("doi", '"' + _as_identifier(paper.doi) + '"'))
     if paper.pages:
         fields.append(("pages", quoted(paper.pages).replace("-{}-", "--").replace("{\\textendash}", "--")))
     for key, value in sorted(paper.extra.items()):
