@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from . import export, feeds, pages, render, search, store
+from . import citation_formats, export, feeds, pages, render, search, store
 from .check import check_venue_references
 from .config import SiteConfig
 from .library import build_library, likely_unmerged_people
@@ -44,6 +44,8 @@ def build_site(config: SiteConfig) -> BuildReport:
             for page in planned:
                 writer.write(page.path, render.render_page(env, page.template, page.context))
             for path, text in export.bibtex_files(library, bibtex):
+                writer.write(path, text)
+            for path, text in citation_formats.citation_files(library):
                 writer.write(path, text)
             writer.write("sitemap.xml", feeds.sitemap_xml([page.path for page in planned], config.base_url))
             writer.write("feed.xml", feeds.atom_feed(feeds.newest_entries(library.papers.values()), config, "feed.xml"))

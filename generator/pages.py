@@ -15,6 +15,7 @@ from typing import Any
 
 from unidecode import unidecode
 
+from .citation_formats import FORMATS as CITATION_FORMATS
 from .config import SiteConfig
 from .export import format_citation
 from .markup import markdown_to_text, render_markdown
@@ -154,6 +155,8 @@ class PagePlanner:
             "links": links,
             "bibtex": self.bibtex[paper.id],
             "bib_file": f"{paper.id}.bib",
+            "exports": [{"id": f"download-{fmt.name.lower()}", "label": f"Download {fmt.name} ({fmt.readers})",
+                         "href": f"{paper.id}.{fmt.extension}", "type": fmt.media_type} for fmt in CITATION_FORMATS],
             "citation": format_citation(paper, self.library),
             "scholar_meta": self.scholar_meta(paper, links),
             "json_ld": _json_for_script(self.json_ld(paper, links)),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import export, pages, store
+from generator import citation_formats, export, pages, store
 from generator.config import SiteConfig
 from generator.library import build_library
 from generator.model import AuthorRef, Name, Paper, Topic, Venue, VenueCatalog
@@ -54,6 +54,18 @@ def test_scholar_meta_tags() -> None:
     assert meta["citation_conference_title"] == "Proceedings of ACL"
     assert meta["citation_pdf_url"] == "https://aclanthology.org/2021.acl-long.1.pdf"
     assert (meta["citation_firstpage"], meta["citation_lastpage"]) == ("1", "9")
+
+
+def test_paper_page_offers_each_citation_file_written_beside_its_bib() -> None:
+    paper = Paper(id="a", type="inproceedings", title="T", year=2021, authors=(AuthorRef(Name("Ada", "Lovelace")),))
+    planner = _planner(paper)
+    exports = planner.paper_page(paper).context["paper"]["exports"]
+    written = {path for path, _ in citation_formats.citation_files(planner.library) if path.startswith("papers/a/")}
+    assert {f"papers/a/{export['href']}" for export in exports} == written == {"papers/a/a.json", "papers/a/a.ris"}
+    assert [(e["id"], e["label"], e["type"]) for e in exports] == [
+        ("download-csl-json", "Download CSL-JSON (Zotero, pandoc)", "application/vnd.citationstyles.csl+json"),
+        ("download-ris", "Download RIS (EndNote, Mendeley)", "application/x-research-info-systems"),
+    ]
 
 
 @pytest.mark.parametrize(("base_url", "canonical"), [(None, "./"), ("https://example.org/lab/", "https://example.org/lab/papers/a/")])
