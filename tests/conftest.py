@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import store
 from generator.build import BuildReport, build_site
 from generator.config import load_config
+from generator.library import build_library
+from generator.model import Library
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -40,3 +43,13 @@ def build_into() -> BuildInto:
         return build_site(config)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def shipped_library() -> Library:
+    """The Library of the shipped content/, as a build sees it."""
+    content = REPO / "content"
+    catalog, _ = store.load_venues(content)
+    people, _ = store.load_people(content)
+    topics, _ = store.load_topics(content)
+    return build_library(store.load_papers(content).papers, catalog, people, topics)

@@ -1,4 +1,4 @@
-"""CSL-JSON and RIS exports: valid for the shipped content, exact for hand-built records, read back by
+"""CSL-JSON and RIS exports: valid for the shipped_library content, exact for hand-built records, read back by
 third-party readers (citeproc-py renders the CSL-JSON, rispy parses the RIS)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from citeproc.source.json import CiteProcJSON
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import citation_formats, store
+from generator import citation_formats
 from generator.library import build_library
 from generator.model import AuthorRef, Name, Paper, Venue, VenueCatalog
 
@@ -26,15 +26,6 @@ EXPECTED_CSL_TYPES = {"inproceedings": "paper-conference", "article": "article-j
                       "phdthesis": "thesis", "book": "book", "incollection": "chapter", "unpublished": "manuscript"}
 EXPECTED_RIS_TYPES = {"inproceedings": "CONF", "article": "JOUR", "misc": "GEN", "techreport": "RPRT",
                       "phdthesis": "THES", "book": "BOOK", "incollection": "CHAP", "unpublished": "UNPB"}
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    content = ROOT / "content"
-    catalog, _ = store.load_venues(content)
-    people, _ = store.load_people(content)
-    topics, _ = store.load_topics(content)
-    return build_library(store.load_papers(content).papers, catalog, people, topics)
 
 
 ARXIV = Venue(id="arxiv", short="arXiv", name="arXiv preprint", kind="preprint")
@@ -64,9 +55,9 @@ def _expected_csl_type(paper: Paper) -> str:
 # ---------------------------------------------------------------- CSL-JSON
 
 
-def test_csl_json_for_the_shipped_content(shipped) -> None:
-    papers = list(shipped.papers.values())
-    text = citation_formats.csl_json(papers, shipped)
+def test_csl_json_for_the_shipped_content(shipped_library) -> None:
+    papers = list(shipped_library.papers.values())
+    text = citation_formats.csl_json(papers, shipped_library)
     items = json.loads(text)
     # Sorted keys, two-space indent, UTF-8 rather than \u escapes, a final newline.
     assert text == json.dumps(items, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
@@ -146,8 +137,8 @@ def test_csl_fields_by_entry_type(paper: Paper, expected: dict) -> None:
     assert {key: item.get(key) for key in expected} == expected
 
 
-def test_a_csl_processor_renders_every_shipped_paper(shipped) -> None:
-    items = json.loads(citation_formats.csl_json(shipped.papers.values(), shipped))
+def test_a_csl_processor_renders_every_shipped_paper(shipped_library) -> None:
+    items = json.loads(citation_formats.csl_json(shipped_library.papers.values(), shipped_library))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         source = CiteProcJSON(items)
@@ -160,7 +151,7 @@ def test_a_csl_processor_renders_every_shipped_paper(shipped) -> None:
         bibliography.register(Citation([CitationItem(item["id"])]))
     entries = [str(entry) for entry in bibliography.bibliography()]
     assert len(entries) == len(items)
-    for paper in shipped.papers.values():
+    for paper in shipped_library.papers.values():
         first_author = paper.authors[0].name.family
         assert any(paper.title in entry and entry.startswith(first_author) for entry in entries), paper.id
 
@@ -185,9 +176,9 @@ def _records(text: str) -> list[list[str]]:
     return records
 
 
-def test_ris_for_the_shipped_content(shipped) -> None:
-    papers = list(shipped.papers.values())
-    text = citation_formats.join_ris(citation_formats.paper_to_ris(paper, shipped) for paper in papers)
+def test_ris_for_the_shipped_content(shipped_library) -> None:
+    papers = list(shipped_library.papers.values())
+    text = citation_formats.join_ris(citation_formats.paper_to_ris(paper, shipped_library) for paper in papers)
     records = _records(text)
     parsed = rispy.loads(text)
     assert len(records) == len(parsed) == len(papers)
@@ -259,14 +250,14 @@ def test_any_ris_record_keeps_one_value_per_line(title: str, family: str, note: 
 # ---------------------------------------------------------------- files
 
 
-def test_citation_files_sit_beside_each_bib_and_bundle_everything(shipped) -> None:
-    files = dict(citation_formats.citation_files(shipped))
-    for paper_id in shipped.papers:
+def test_citation_files_sit_beside_each_bib_and_bundle_everything(shipped_library) -> None:
+    files = dict(citation_formats.citation_files(shipped_library))
+    for paper_id in shipped_library.papers:
         assert [item["id"] for item in json.loads(files[f"papers/{paper_id}/{paper_id}.json"])] == [paper_id]
         assert len(_records(files[f"papers/{paper_id}/{paper_id}.ris"])) == 1
-    assert [item["id"] for item in json.loads(files["all.json"])] == sorted(shipped.papers)
+    assert [item["id"] for item in json.loads(files["all.json"])] == sorted(shipped_library.papers)
     assert [entry["title"] for entry in rispy.loads(files["all.ris"])] == [
-        shipped.papers[paper_id].title for paper_id in sorted(shipped.papers)
+        shipped_library.papers[paper_id].title for paper_id in sorted(shipped_library.papers)
     ]
-    assert len(files) == 2 * len(shipped.papers) + 2
+    assert len(files) == 2 * len(shipped_library.papers) + 2
 

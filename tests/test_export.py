@@ -22,15 +22,6 @@ from generator.sources.bibtex import read_bibtex
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def shipped():
-    content = ROOT / "content"
-    catalog, _ = store.load_venues(content)
-    people, _ = store.load_people(content)
-    topics, _ = store.load_topics(content)
-    return build_library(store.load_papers(content).papers, catalog, people, topics)
-
-
 def _library(*papers: Paper):
     return build_library({p.id: p for p in papers}, VenueCatalog(), {}, {})
 
@@ -61,9 +52,9 @@ def test_protect_case(title: str, protected: str) -> None:
     assert export.protect_case(title) == protected
 
 
-def test_every_shipped_entry_parses_back_with_the_same_meaning(shipped) -> None:
-    for paper in shipped.papers.values():
-        text = export.export_paper_bibtex(paper, shipped)
+def test_every_shipped_entry_parses_back_with_the_same_meaning(shipped_library) -> None:
+    for paper in shipped_library.papers.values():
+        text = export.export_paper_bibtex(paper, shipped_library)
         records, problems = read_bibtex("x.bib", text)
         assert problems == [] and len(records) == 1, text
         fields = records[0].fields
@@ -77,8 +68,8 @@ def test_every_shipped_entry_parses_back_with_the_same_meaning(shipped) -> None:
             assert fields["abstract"] == paper.abstract.replace("\n\n", " ")
 
 
-def test_entry_follows_the_anthology_layout(shipped) -> None:
-    text = export.export_paper_bibtex(shipped.papers["qin-etal-2023-webcpm"], shipped)
+def test_entry_follows_the_anthology_layout(shipped_library) -> None:
+    text = export.export_paper_bibtex(shipped_library.papers["qin-etal-2023-webcpm"], shipped_library)
     assert text.startswith("@inproceedings{qin-etal-2023-webcpm,\n    title = {{WebCPM}: Interactive Web Search")
     assert '    author = "Qin, Yujia and\n      Cai, Zihan and' in text
     assert "    month = jul,\n    year = \"2023\"," in text
@@ -93,17 +84,17 @@ def test_preprint_exports_as_misc_with_arxiv_fields() -> None:
     assert '    eprint = "2301.01234",\n    archivePrefix = "arXiv",' in text
 
 
-def test_bundles_hold_each_key_once(shipped) -> None:
-    files = dict(export.bibtex_files(shipped, export.export_entries(shipped)))
+def test_bundles_hold_each_key_once(shipped_library) -> None:
+    files = dict(export.bibtex_files(shipped_library, export.export_entries(shipped_library)))
     everything = bibtexparser.parse_string(files["all.bib"])
-    assert sorted(e.key for e in everything.entries) == sorted(shipped.papers)
+    assert sorted(e.key for e in everything.entries) == sorted(shipped_library.papers)
     assert everything.failed_blocks == []
     author = bibtexparser.parse_string(files["authors/yujia-qin/yujia-qin.bib"])
-    assert len(author.entries) == len(shipped.papers_by_person["yujia-qin"])
+    assert len(author.entries) == len(shipped_library.papers_by_person["yujia-qin"])
 
 
-def test_formatted_citation(shipped) -> None:
-    citation = export.format_citation(shipped.papers["lv-etal-2023-parameter"], shipped)
+def test_formatted_citation(shipped_library) -> None:
+    citation = export.format_citation(shipped_library.papers["lv-etal-2023-parameter"], shipped_library)
     assert citation.startswith("Xingtai Lv, Ning Ding, Yujia Qin, Zhiyuan Liu and Maosong Sun. 2023. Parameter-efficient")
     assert "In Proceedings of the 61st Annual Meeting" in citation and "pages " in citation
     assert citation.endswith("Association for Computational Linguistics.")
