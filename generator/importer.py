@@ -107,12 +107,40 @@ def import_sources(
     for paper_id in sorted(stored):
         if paper_id in loaded.papers and stored[paper_id] == loaded.papers[paper_id]:
             continue
+        stored[paper_id], problems = make_storable(stored[paper_id])
+        report.problems.extend(problems)
         if store.save_paper(content_dir, stored[paper_id]) and paper_id not in report.created:
             report.updated.append(paper_id)
 
     kept = [entry for entry in store.load_unresolved(content_dir) if entry.file not in labels]
     store.save_unresolved(content_dir, sorted(kept + report.unresolved, key=lambda e: (e.file, e.line)))
     return report
+
+
+# Fields the schema checks whose value can be kept as text when it fails (a `javascript:` URL, a DOI
+# that is not one): it moves to ``extra``, where it is exported but never becomes a link.
+_MOVABLE_FIELDS = {"url": "url", "doi": "doi", "arxiv": "arxiv", "volume": "volume", "number": "number",
+                   "pages": "pages", "publisher": "publisher", "address": "address", "note": "note"}
+
+
+def make_storable(paper: Paper) -> tuple[Paper, list[Problem]]:
+    """The record as the schema accepts it; a field that fails moves to ``extra``, and says so."""
+    where = paper.sources[0] if paper.sources else None
+    label, line = (where.file, where.line) if where else (paper.id, None)
+    problems = []
+    for problem in store.validate_paper_dict(store.paper_to_dict(paper), label):
+        field = problem.message.split(":", 1)[0]
+        value = getattr(paper, field, None) if field in _MOVABLE_FIELDS else None
+        if value is not None:
+            paper = dataclasses.replace(paper, **{field: None}, extra={**paper.extra, field: str(value)})
+            problems.append(Problem(label, line, f"{field}: {problem.message.split(': ', 1)[1]}; kept as extra.{field}"))
+        elif field == "links":
+            safe = {name: url for name, url in paper.links.items() if url.lower().startswith(("http://", "https://"))}
+            paper = dataclasses.replace(paper, links=safe)
+            problems.append(Problem(label, line, f"links: only http(s) links are kept: {problem.message}"))
+        else:
+            problems.append(Problem(label, line, problem.message))
+    return paper, problems
 
 
 def _read_drafts(paths: list[Path], labels: list[str], fmt: str | None, catalog, report: ImportReport) -> list[Paper]:

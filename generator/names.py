@@ -66,9 +66,19 @@ def split_bibtex_names(text: str) -> list[str]:
     return [name for name in split_multiple_persons_names(text) if _clean_name(name)]
 
 
+# Names Windows will not create as files or folders, whatever the extension.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                              *(f"lpt{i}" for i in range(1, 10))})
+
+
+def is_reserved_name(segment: str) -> bool:
+    return segment.split(".", 1)[0].lower() in WINDOWS_RESERVED
+
+
 def slug(text: str) -> str:
-    """Lower-case ASCII words joined by ``-``; safe as a file name and URL segment."""
-    return slugify(text, separator="-", lowercase=True)
+    """Lower-case ASCII words joined by ``-``; safe as a file name and URL segment on every system."""
+    result = slugify(text, separator="-", lowercase=True, max_length=100, word_boundary=True)
+    return f"{result}-x" if is_reserved_name(result) else result
 
 
 # Words skipped when the first title word goes into an id ("A Study of X" -> "study").

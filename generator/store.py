@@ -20,7 +20,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from .model import AuthorRef, Name, Paper, Person, Problem, Source, Topic, Track, Unresolved, Venue, VenueCatalog
-from .names import parse_name, slug
+from .names import is_reserved_name, parse_name, slug
 
 PAPERS_DIR = "papers"
 VENUES_FILE = "venues.yaml"
@@ -117,6 +117,8 @@ def validate_paper_dict(data: Any, label: str) -> list[Problem]:
         if error.validator == "additionalProperties" and field == "record":
             message = message.replace("Additional properties are not allowed", "unknown field(s)")
         problems.append(Problem(label, None, f"{field}: {message}"))
+    if isinstance(data.get("id"), str) and is_reserved_name(data["id"]):
+        problems.append(Problem(label, None, f"id: {data['id']!r} is a name Windows reserves for devices"))
     return problems
 
 
@@ -236,7 +238,7 @@ def load_venues(content_dir: Path) -> tuple[VenueCatalog, list[Problem]]:
         try:
             venues.append(
                 Venue(
-                    id=item["id"],
+                    id=_checked_id(item["id"]),
                     short=item.get("short", item["id"]),
                     name=item.get("name", item.get("short", item["id"])),
                     kind=item.get("kind", "conference"),
@@ -244,15 +246,22 @@ def load_venues(content_dir: Path) -> tuple[VenueCatalog, list[Problem]]:
                     ordinal_year_base=item.get("ordinal_year_base"),
                 )
             )
-        except (KeyError, TypeError, AttributeError, re.error) as error:
+        except (KeyError, TypeError, ValueError, AttributeError, re.error) as error:
             problems.append(Problem(label, None, f"venues[{index}]: {error}"))
     tracks = []
     for index, item in enumerate(data.get("tracks") or []):
         try:
-            tracks.append(Track(item["id"], _compile(item.get("patterns", ()))))
-        except (KeyError, TypeError, AttributeError, re.error) as error:
+            tracks.append(Track(_checked_id(item["id"]), _compile(item.get("patterns", ()))))
+        except (KeyError, TypeError, ValueError, AttributeError, re.error) as error:
             problems.append(Problem(label, None, f"tracks[{index}]: {error}"))
     return VenueCatalog(tuple(venues), tuple(tracks)), problems
+
+
+def _checked_id(value: Any) -> str:
+    """An id that becomes a URL segment and a folder name must be a slug."""
+    if not isinstance(value, str) or slug(value) != value:
+        raise ValueError(f"id {value!r} must be a slug (lower-case letters, digits and -)")
+    return value
 
 
 def _compile(patterns: Any) -> tuple[re.Pattern[str], ...]:
