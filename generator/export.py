@@ -109,7 +109,7 @@ def _is_safe_math(math: str) -> bool:
         depth += {"{": 1, "}": -1}.get(char, 0)
         if depth < 0:
             return False
-    return depth == 0 and '"' not in math
+    return depth == 0 and not any(char in math for char in '"%#&')  # a comment or an error in math
 
 
 def protect_case(text: str, opening: str = "{", closing: str = "}") -> str:
