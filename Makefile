@@ -57,6 +57,7 @@ content: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_large_listing.py
 
 clean:
 	rm -rf site site.tmp* .pytest_cache .hypothesis

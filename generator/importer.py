@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import merge, names, store
 from .model import Paper, Problem, Unresolved
-from .normalize import normalize_record
+from .normalize import missing_fields, normalize_record
 from .resolve import ReferenceIndex
 from .sources import SourceError, read_source
 
@@ -163,7 +163,12 @@ def _read_drafts(paths: list[Path], labels: list[str], fmt: str | None, catalog,
                     Problem(record.path, record.line, f"cannot normalize entry ({type(error).__name__}: {error})", True)
                 )
                 continue
-            report.problems.extend(record_problems)
+            record_problems += missing_fields(paper, record_problems)
+            report.problems.extend(problem for problem in record_problems if not problem.is_rejection)
+            rejections = [problem for problem in record_problems if problem.is_rejection]
+            if rejections:  # at most one: the entry is accounted for once
+                report.rejected.append(rejections[0])
+                continue
             drafts.append(paper)
     return drafts
 

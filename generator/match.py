@@ -30,6 +30,17 @@ def text_key(text: str | None) -> str:
     return _NOT_ALNUM.sub("", unidecode(_LATEX_COMMAND.sub(" ", text)).lower())
 
 
+_STOPWORDS = frozenset(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the", "to", "with", "via", "using", "towards"])
+
+
+def title_words(title: str | None) -> set[str]:
+    """The distinctive words of a title, accent- and case-insensitive (for finding fuzzy-match candidates)."""
+    if not title:
+        return set()
+    words = re.findall(r"[a-z0-9]+", unidecode(_LATEX_COMMAND.sub(" ", title)).lower())
+    return {word for word in words if len(word) >= 3 and word not in _STOPWORDS}
+
+
 def family_keys(paper: Paper) -> set[str]:
     return {text_key(author.name.family) for author in paper.authors}
 

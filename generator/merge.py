@@ -15,6 +15,7 @@ to its published version and a truncated abstract to the full one.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable
 
 from . import match
@@ -105,29 +106,39 @@ def group_papers(papers: Iterable[Paper]) -> list[Paper]:
 
 
 class PaperIndex:
-    """Finds the record a paper matches, by exact keys first and fuzzy comparison second."""
+    """Finds the record a paper matches: exact title key, then abstract, then a fuzzy title.
+
+    Fuzzy comparison is limited to records sharing title words, and words shared by very many
+    records are not used to find candidates: one owner's listing of thousands of papers must not
+    compare every title with every other (a typo changes one word; the rest still find the record).
+    """
+
+    MAX_POSTINGS = 200  # a word in more records than this is too common to narrow anything down
 
     def __init__(self) -> None:
         self._by_title: dict[str, int] = {}
         self._by_abstract_start: dict[str, list[int]] = {}
-        # Fuzzy title comparison only within a block: records sharing an author's family name.
-        self._by_family: dict[str, list[int]] = {}
+        self._by_word: dict[str, list[int]] = {}
         self._entries: dict[int, Paper] = {}
+        self._title_keys: dict[int, str] = {}
+        self._abstract_keys: dict[int, str] = {}
 
     def add(self, paper: Paper, position: int) -> None:
         self._entries[position] = paper
         title = match.text_key(paper.title)
+        self._title_keys[position] = title
         if title:
             self._by_title.setdefault(title, position)
+        for word in match.title_words(paper.title):
+            postings = self._by_word.setdefault(word, [])
+            if position not in postings[-1:]:
+                postings.append(position)
         abstract = match.text_key(paper.abstract)
+        self._abstract_keys[position] = abstract
         if abstract:
             bucket = self._by_abstract_start.setdefault(abstract[: match.ABSTRACT_BUCKET], [])
             if position not in bucket:
                 bucket.append(position)
-        for family in match.family_keys(paper) or {""}:
-            block = self._by_family.setdefault(family, [])
-            if position not in block:
-                block.append(position)
 
     def find(self, paper: Paper) -> int | None:
         title = match.text_key(paper.title)
@@ -136,12 +147,21 @@ class PaperIndex:
             return exact
         abstract = match.text_key(paper.abstract)
         for position in self._by_abstract_start.get(abstract[: match.ABSTRACT_BUCKET], []) if abstract else []:
-            if match.abstracts_match(abstract, match.text_key(self._entries[position].abstract)):
+            if match.abstracts_match(abstract, self._abstract_keys[position]):
                 return position
         if title:
-            candidates = sorted({p for family in match.family_keys(paper) or {""} for p in self._by_family.get(family, ())})
-            for position in candidates:
+            for position in self._fuzzy_candidates(paper.title):
                 other = self._entries[position]
-                if match.titles_match(title, match.text_key(other.title)) and match.authors_compatible(paper, other):
+                if match.titles_match(title, self._title_keys[position]) and match.authors_compatible(paper, other):
                     return position
         return None
+
+    def _fuzzy_candidates(self, title: str) -> list[int]:
+        words = match.title_words(title)
+        shared: Counter[int] = Counter()
+        for word in words:
+            postings = self._by_word.get(word, ())
+            if len(postings) <= self.MAX_POSTINGS:
+                shared.update(set(postings))
+        needed = 1 if len(words) <= 2 else 2
+        return sorted(position for position, count in shared.items() if count >= needed)

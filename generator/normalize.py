@@ -291,6 +291,26 @@ def normalize_record(record: RawRecord, catalog: VenueCatalog) -> tuple[Paper, l
     return paper_from_record(record)
 
 
+def missing_fields(paper: Paper, problems: list[Problem]) -> list[Problem]:
+    """What a normalized BibTeX entry lacks: no title rejects it; no author nor editor, or no year, is reported.
+
+    ``problems`` are the ones normalizing it gave: a year already reported unreadable is not reported again.
+    Other formats are left alone (an abstract without a title goes to the unresolved list).
+    """
+    source = paper.sources[0] if paper.sources else None
+    if source is None or source.format != "bibtex":
+        return []
+    where, key = (source.file, source.line), source.key
+    if not paper.title:
+        return [Problem(*where, f"{key}: no title; skipped", is_rejection=True)]
+    found = []
+    if not paper.authors and not paper.editors:
+        found.append(Problem(*where, f"{key}: no author"))
+    if paper.year is None and not any(problem.message.startswith("year ") for problem in problems):
+        found.append(Problem(*where, f"{key}: no year"))
+    return found
+
+
 def paper_from_record(record: RawRecord) -> tuple[Paper, list[Problem]]:
     fields = record.fields
     problems = [Problem(record.path, record.line, message) for message in fields.get("_problems", [])]

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 from test_normalize import ACL_IJCNLP_2021, NAACL_2022
 
 from generator.model import Problem, RawRecord
-from generator.sources import READERS, SourceError, decode_text, detect_format, read_bytes, read_source
+from generator.sources import READERS, SourceError, decode_text, detect_format, read_bytes, read_source, read_text
 from generator.sources.abstracts import read_abstracts
 from generator.sources.anthology_page import BADGE_LINE, read_anthology_page
 from generator.sources.bibtex import read_bibtex, resolve_value
 from generator.sources.listing_page import read_listing_page
+from generator.sources.regions import split_regions
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -795,3 +796,171 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# ---------------------------------------------------------------- files holding several formats
+
+
+def test_anthology_then_listing():
+    records, problems = read(DATA / "mixed" / "anthology_then_listing.txt")
+    assert problems == []
+    assert [(r.line, r.format, r.fields["title"]) for r in records] == [
+        (3, "anthology-page", "Counting Vowels in Imaginary Scripts"),
+        (10, "anthology-page", "Silent Letters as a Service"),
+        (17, "arxiv-listing", "Diacritics Without Borders"),
+        (28, "arxiv-listing", "A Second Preprint on Nothing"),
+    ]
+    # The Anthology entry ends where the listing's first title begins, not at the closer.
+    assert records[1].fields["abstract"] == "We sell silent letters and report no profit."
+    assert records[1].fields["page_owner"] == "Tereza Novotná"
+    assert records[2].fields["date"] == "Jun 12, 2023"
+    assert records[2].fields["authors"] == ["Tereza Novotná", "Aiko Tanabe"]
+    assert "page_owner" not in records[2].fields  # the listing copy had no header
+    assert records[3].fields["comment"] == "3 pages"
+
+
+def test_listing_with_bibtex_pasted():
+    records, problems = read(DATA / "mixed" / "listing_with_bibtex_pasted.txt")
+    assert problems == []
+    assert [(r.line, r.format, r.fields["title"]) for r in records] == [
+        (8, "arxiv-listing", "Listings Interrupted by BibTeX"),
+        (18, "bibtex", "Pasted BibTeX Between Entries"),
+        (25, "arxiv-listing", "The Listing Goes On"),
+        (33, "bibtex", "A Second Paste After the Listing"),
+    ]
+    assert records[0].fields["page_owner"] == "Ines da Silva"
+    assert records[1].fields["author"] == [{"family": "da Silva", "given": "Ines"}, {"family": "Ødegård", "given": "Björn"}]
+    # All BibTeX of a file is read together: the @string of the first paste serves the second.
+    assert records[1].fields["booktitle"] == records[3].fields["journal"] == "Proceedings of the Imaginary Workshop"
+    assert records[2].fields["abstract"] == "A closing abstract."
+
+
+def test_bibtex_then_abstract_lines_reports_the_lines():
+    records, problems = read(DATA / "mixed" / "bibtex_then_abstract_lines.txt")
+    assert [(r.line, r.format, r.fields["key"]) for r in records] == [
+        (3, "bibtex", "mensah2021first"),
+        (10, "bibtex", "tanabe2019second"),
+    ]
+    # The `%` comment is BibTeX's own; the abstracts are not silently dropped, nor read as entries.
+    assert [(p.line, p.is_rejection) for p in problems] == [(15, True), (16, True)]
+    assert messages(problems)[1] == (
+        "bibtex_then_abstract_lines.txt:16: text outside any entry; not read: "
+        "'A second stray abstract, about nothing in particular.'"
+    )
+
+
+def test_abstract_lines_after_a_listing_are_not_an_unclosed_entry():
+    records, problems = read(DATA / "mixed" / "listing_then_abstract_lines.txt")
+    assert [(r.line, r.fields["title"], r.fields["date"]) for r in records] == [
+        (1, "A Headerless Listing Entry", "Mar 30, 2020")
+    ]
+    assert [(p.line, p.is_rejection, "text outside any entry" in p.message) for p in problems] == [(10, True, True)]
+
+
+def test_forced_format_reads_a_mixed_file_whole():
+    records, _ = read(DATA / "mixed" / "listing_with_bibtex_pasted.txt", "bibtex")
+    assert [r.fields["key"] for r in records] == ["dasilva2022pasted", "odegard2020after"]
+    records, _ = read(DATA / "mixed" / "bibtex_then_abstract_lines.txt", "abstracts")
+    assert len(records) == 14  # every non-blank line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An unbalanced entry runs to the next `@` line; the listing after the good entry is still read.
+        (
+            (
+                "@misc{bad,\n  title = {Open\n@misc{good, title = {Good}, author = {Doe, Jane}, year = 2020}\n"
+                "A Title\n\nJan 01, 2020\nJane Doe\n\nAbstract.\nViaarxiv icon\n"
+            ),
+            [(3, "bibtex", "good"), (4, "arxiv-listing", "A Title")],
+        ),
+        # Parenthesized entries, braces and parentheses inside values.
+        (
+            (
+                "@misc(p1, title = {A (Bracketed) {Title}}, author = {Doe, Jane}, year = 2020)\n"
+                "Ana Lima\n\npdf bib\nA Title\nAna Lima | Rui Costa\nProceedings of Nothing 2020\n"
+            ),
+            [(1, "bibtex", "p1"), (4, "anthology-page", "A Title")],
+        ),
+        # A listing copy, then an Anthology copy whose owner line follows the last closer.
+        (
+            "A Title\n\nJan 01, 2020\nJane Doe\n\nAbstract.\nViaarxiv icon\nAna Lima\n\nbib\nB Title\nAna Lima\n",
+            [(1, "arxiv-listing", "A Title"), (10, "anthology-page", "B Title")],
+        ),
+        # Two listing copies, each with its header.
+        (
+            (
+                "Alert button\nPicture for Ana Lima\nAna Lima\nAlert button\nA\nJan 01, 2020\nAna Lima\nViaarxiv icon\n"
+                "Alert button\nPicture for Rui Costa\nRui Costa\nAlert button\nB\nJan 02, 2020\nRui Costa\nViaarxiv icon\n"
+            ),
+            [(5, "arxiv-listing", "A"), (13, "arxiv-listing", "B")],
+        ),
+    ],
+)
+def test_read_text_splits_regions(text, expected):
+    records, problems = read_text("m.txt", text)
+    assert [(r.line, r.format, r.fields.get("key") or r.fields["title"]) for r in records] == expected
+    assert not [p for p in problems if "outside any entry" in p.message]
+
+
+def test_two_listing_copies_keep_their_owners():
+    text = (
+        "Alert button\nPicture for Ana Lima\nAna Lima\nAlert button\nA\nJan 01, 2020\nAna Lima\nViaarxiv icon\n"
+        "Alert button\nPicture for Rui Costa\nRui Costa\nAlert button\nB\nJan 02, 2020\nRui Costa\nViaarxiv icon\n"
+    )
+    records, problems = read_text("m.txt", text)
+    assert problems == []
+    assert [r.fields["page_owner"] for r in records] == ["Ana Lima", "Rui Costa"]
+
+
+def test_text_before_a_pasted_entry_is_reported():
+    records, problems = read_text("m.txt", "Some heading\n\n@misc{k, title = {T}, author = {Doe, Jane}, year = 2020}\n")
+    assert [(r.line, r.fields["key"]) for r in records] == [(3, "k")]
+    assert [(p.line, p.is_rejection) for p in problems if "outside any entry" in p.message] == [(1, True)]
+
+
+def test_split_regions_of_a_pure_abstract_dump():
+    assert split_regions(["One abstract.", "", "Another."]) == ([], [0, 2])
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(path for folder in ("anthology", "listing", "abstracts", "bib", "encoding", "import") for path in (DATA / folder).iterdir())
+    + sorted(RAW.iterdir()),
+    ids=lambda p: p.name,
+)
+def test_one_format_files_read_as_before(path):
+    """Region splitting leaves a file of one format to its reader, whole."""
+    text, _ = decode_text(read_bytes(path), path.name)
+    regions, leftover = split_regions(text.split("\n"))
+    assert len({region.format for region in regions}) <= 1
+    assert leftover == [] or regions == []
+    assert read(path) == read_source(path, path.name, detect_format(path, text))
+
+
+# ---------------------------------------------------------------- empty inputs
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "whitespace_bom.txt", "empty.bib", "empty.bib.gz", "zero_bytes.bib.gz"])
+def test_empty_inputs(name):
+    records, problems = read(DATA / "empty" / name)
+    assert records == []
+    assert problems == [Problem(name, None, "the file holds no entries")]
+
+
+def test_no_entries_is_not_said_when_an_entry_was_rejected(tmp_path):
+    path = tmp_path / "broken.bib"
+    path.write_text("@misc{broken, title = {Open\n", encoding="utf-8")
+    records, problems = read(path)
+    assert records == [] and [p.is_rejection for p in problems] == [True]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_ANY_TEXT)
+def test_read_text_never_raises_and_keeps_line_numbers(text):
+    records, problems = read_text("any.txt", text)
+    line_count = text.count("\n") + 1
+    assert all(1 <= r.line <= line_count for r in records)
+    assert all(p.path == "any.txt" and (p.line is None or 1 <= p.line <= line_count) for p in problems)
+    assert [r.line for r in records] == sorted(r.line for r in records)

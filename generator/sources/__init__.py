@@ -2,7 +2,8 @@
 
 Each reader takes the text of one file and returns ``RawRecord``s plus the
 ``Problem``s it met; it never builds a ``Paper``. ``read_source`` handles what is
-common to all formats: decompression, encodings, BOMs and line endings.
+common to all formats: decompression, encodings, BOMs and line endings, and files
+that hold several formats (see ``regions``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from ..model import Problem, RawRecord
 from . import abstracts, anthology_page, bibtex, listing_page
+from .regions import split_regions
 
 Reader = Callable[[str, str], tuple[list[RawRecord], list[Problem]]]
 
@@ -72,10 +74,7 @@ def decode_text(data: bytes, label: str) -> tuple[str, list[Problem]]:
 
 
 def detect_format(path: Path, text: str) -> str:
-    name = path.name.lower()
-    for suffix in _OPENERS:
-        name = name.removesuffix(suffix)
-    if name.endswith(_BIBTEX_SUFFIXES) or _BIBTEX_START.match(text, _BIBTEX_PREAMBLE.match(text).end()):
+    if _is_bibtex_name(path) or _BIBTEX_START.match(text, _BIBTEX_PREAMBLE.match(text).end()):
         return bibtex.FORMAT
     if listing_page.looks_like(text):
         return listing_page.FORMAT
@@ -85,8 +84,53 @@ def detect_format(path: Path, text: str) -> str:
 
 
 def read_source(path: Path, label: str, fmt: str | None = None) -> tuple[list[RawRecord], list[Problem]]:
-    """Read one raw listing. ``label`` is how the file is named in sources and messages."""
+    """Read one raw listing. ``label`` is how the file is named in sources and messages.
+
+    Without ``fmt`` a file named ``.bib`` is BibTeX; any other is cut into regions of one
+    format each (``read_text``).
+    """
     text, problems = decode_text(read_bytes(path), label)
-    fmt = fmt or detect_format(path, text)
-    records, reader_problems = READERS[fmt](label, text)
-    return records, problems + reader_problems
+    if fmt is None and _is_bibtex_name(path):
+        fmt = bibtex.FORMAT
+    records, reader_problems = READERS[fmt](label, text) if fmt else read_text(label, text)
+    problems += reader_problems
+    if not records and not any(problem.is_rejection for problem in problems):
+        problems.append(Problem(label, None, "the file holds no entries"))
+    return records, problems
+
+
+def read_text(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
+    """Read a text in whatever formats it holds; line numbers are those of ``text``.
+
+    Text in no region is read as abstracts if the file holds nothing else, and is
+    otherwise reported line by line as a rejection, so that nothing is lost silently.
+    """
+    lines = text.split("\n")
+    regions, leftover = split_regions(lines)
+    formats = list(dict.fromkeys(region.format for region in regions))
+    if not formats:
+        return abstracts.read_abstracts(label, text)
+    if not leftover and (len(regions) == 1 or formats == [bibtex.FORMAT]):
+        return READERS[formats[0]](label, text)  # one format, one page copy: the reader sees the file as is
+    records: list[RawRecord] = []
+    problems: list[Problem] = []
+    # All BibTeX regions are read as one (macros, crossref, duplicate keys span the file); each page copy alone.
+    parts = [[r for r in regions if r.format == bibtex.FORMAT]] + [[r] for r in regions if r.format != bibtex.FORMAT]
+    for part in filter(None, parts):
+        kept = {i for region in part for i in range(region.start, region.end)}
+        masked = "\n".join(line if i in kept else "" for i, line in enumerate(lines))
+        part_records, part_problems = READERS[part[0].format](label, masked)
+        records.extend(part_records)
+        problems.extend(part_problems)
+    problems.extend(
+        Problem(label, i + 1, f"text outside any entry; not read: {lines[i].strip()[:60]!r}", is_rejection=True)
+        for i in leftover
+    )
+    return sorted(records, key=lambda r: r.line), sorted(problems, key=lambda p: p.line or 0)
+
+
+def _is_bibtex_name(path: Path) -> bool:
+    name = path.name.lower()
+    for suffix in _OPENERS:
+        name = name.removesuffix(suffix)
+    return name.endswith(_BIBTEX_SUFFIXES)

@@ -29,7 +29,12 @@ _VENUE_WORDS = re.compile(
 
 
 def looks_like(text: str) -> bool:
-    return any(BADGE_LINE.match(line) and "bib" in line.lower() for line in text.split("\n"))
+    return any(is_entry_start(line) for line in text.split("\n"))
+
+
+def is_entry_start(line: str) -> bool:
+    """A badge line with a ``bib`` badge: what tells an Anthology page copy from other text."""
+    return bool(BADGE_LINE.match(line)) and "bib" in line.lower()
 
 
 def read_anthology_page(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:

@@ -46,13 +46,63 @@ def parse_entries(label: str, text: str) -> tuple[list[Entry], dict[str, str], l
 
 
 def read_bibtex(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
+    """Every entry as a RawRecord, with what its ``crossref`` entry gives it.
+
+    Missing titles, authors and years are the business of ``normalize`` (a year may come from the booktitle).
+    """
     entries, strings, problems = parse_entries(label, text)
-    records = []
+    read = []
     for entry in entries:
         record, entry_problems = record_from_entry(label, entry, strings)
-        records.append(record)
+        read.append(record)
         problems.extend(entry_problems)
+    by_key: dict[str, RawRecord] = {}
+    for record in read:
+        by_key.setdefault(str(record.fields["key"]).lower(), record)
+    records = [_inherit(record, by_key, problems) for record in read]
     return records, problems
+
+
+# A crossref parent's own identity is not passed on: its DOI, URL, eprint, pages and abstract
+# describe the volume, and an inherited abstract would even make every child the same paper.
+_NOT_INHERITED = frozenset(
+    {"entry_type", "key", "crossref", "title", "shorttitle", "subtitle", "titleaddon", "abstract", "doi", "url",
+     "eprint", "archiveprefix", "primaryclass", "pages", "ids"}
+)
+# Parents whose title is the title of the book a child appears in (biber's default inheritance).
+_VOLUME_TYPES = frozenset({"proceedings", "book", "collection", "mvproceedings", "mvbook", "mvcollection", "reference"})
+
+
+def _inherit(record: RawRecord, by_key: dict[str, RawRecord], problems: list[Problem]) -> RawRecord:
+    """``crossref = {key}``: the fields the entry lacks, from the entry ``key`` of the same file.
+
+    The ``crossref`` field itself is dropped; a parent's own crossref is followed too (as biber does).
+    """
+    fields = record.fields
+    if "crossref" not in fields:
+        return record
+    inherited: dict[str, object] = {}
+    seen = {str(fields["key"]).lower()}
+    target = str(fields["crossref"]).strip()
+    while target:
+        parent = by_key.get(target.lower())
+        if parent is None:
+            problems.append(Problem(record.path, record.line, f"{fields['key']}: crossref to unknown entry {target!r}"))
+            break
+        if target.lower() in seen:
+            problems.append(Problem(record.path, record.line, f"{fields['key']}: crossref cycle at {target!r}; not followed"))
+            break
+        seen.add(target.lower())
+        for name, value in parent.fields.items():
+            if name not in _NOT_INHERITED and name not in fields and name not in inherited and value not in ("", []):
+                inherited[name] = list(value) if isinstance(value, list) else value
+        title = parent.fields.get("title")
+        if "booktitle" not in fields and "booktitle" not in inherited and title and parent.fields["entry_type"] in _VOLUME_TYPES:
+            inherited["booktitle"] = title
+        target = str(parent.fields.get("crossref", "")).strip()
+    fields = {name: value for name, value in fields.items() if name != "crossref"}
+    fields.update(inherited)
+    return RawRecord(record.path, record.line, record.format, fields)
 
 
 def record_from_entry(label: str, entry: Entry, strings: dict[str, str]) -> tuple[RawRecord, list[Problem]]:

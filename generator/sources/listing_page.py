@@ -39,6 +39,16 @@ def looks_like(text: str) -> bool:
     )
 
 
+def is_closer(line: str) -> bool:
+    """The ``Viaarxiv icon`` line that ends every entry."""
+    return bool(_CLOSER.match(line))
+
+
+def is_header(line: str) -> bool:
+    """An ``Alert button`` or ``Picture for NAME`` line of the page header."""
+    return bool(_ALERT.match(line) or _PICTURE.match(line))
+
+
 def read_listing_page(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
     numbered = list(enumerate(text.split("\n"), start=1))
     owner, numbered = _strip_header(numbered)
