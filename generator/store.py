@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import yaml
 from jsonschema import Draft202012Validator
 
@@ -101,17 +102,32 @@ def dump_paper(paper: Paper) -> str:
     return dump_yaml(paper_to_dict(paper))
 
 
+def _schema() -> dict[str, Any]:
+    return json.loads(resources.files("generator").joinpath("schema/paper.schema.json").read_text("utf-8"))
+
+
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
-    schema = json.loads(resources.files("generator").joinpath("schema/paper.schema.json").read_text("utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(_schema())
+
+
+@lru_cache(maxsize=1)
+def _is_valid() -> Callable[[Any], Any]:
+    # fastjsonschema compiles the schema to Python: the common case, a valid record, costs little.
+    # jsonschema then explains only the records that fail, with every error and its field.
+    return fastjsonschema.compile(_schema())
 
 
 def validate_paper_dict(data: Any, label: str) -> list[Problem]:
     if not isinstance(data, dict):
         return [Problem(label, None, f"a paper record must be a mapping of fields, not {type(data).__name__}")]
     problems = []
-    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    try:
+        _is_valid()(data)
+        errors = []
+    except fastjsonschema.JsonSchemaException:
+        errors = list(_validator().iter_errors(data))
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
         field = ".".join(str(part) for part in error.absolute_path) or "record"
         message = error.message
         if error.validator == "additionalProperties" and field == "record":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fastjsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -133,3 +134,21 @@ def test_venues_file_that_is_not_a_mapping_is_reported(tmp_path: Path) -> None:
     (tmp_path / "venues.yaml").write_text("- just a list\n", encoding="utf-8")
     catalog, problems = store.load_venues(tmp_path)
     assert catalog.venues == () and "must be a mapping" in str(problems[0])
+
+
+_values = st.none() | st.booleans() | st.integers(-5, 3000) | st.text(max_size=12) | st.lists(st.text(max_size=5), max_size=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(papers(), st.dictionaries(st.sampled_from(["id", "type", "title", "year", "month", "doi", "url", "arxiv",
+                                                  "authors", "links", "topics", "sources", "abstract_truncated",
+                                                  "extra", "colour"]), _values, max_size=3))
+def test_fast_and_explaining_validators_agree(paper: Paper, changes: dict) -> None:
+    """The compiled validator decides; jsonschema explains. They must accept exactly the same records."""
+    data = {**store.paper_to_dict(paper), **changes}
+    fast_accepts = True
+    try:
+        store._is_valid()(data)
+    except fastjsonschema.JsonSchemaException:
+        fast_accepts = False
+    assert fast_accepts == store._validator().is_valid(data)
