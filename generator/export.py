@@ -28,6 +28,7 @@ _SPECIALS = re.compile(r"([&%#_$])")
 _BRACES_ETC = {
     "{": r"\{", "}": r"\}", "~": r"{\textasciitilde}", "^": r"{\textasciicircum}", "\\": r"{\textbackslash}", '"': '{"}',
 }
+_BRACES_TABLE = str.maketrans(_BRACES_ETC)
 # A word whose case carries meaning: an acronym or a mixed-case name (BERT, bert2BERT, WebCPM, LLMs).
 _WORD = re.compile(r"[^\W_]+")
 # Stand-ins for the protecting braces while the text is escaped (escaping would turn real braces into \{).
@@ -95,7 +96,7 @@ def to_latex(text: str, is_unicode: bool = False) -> str:
         if index % 2 and _is_safe_math(part):
             parts.append(part)
             continue
-        part = _SPECIALS.sub(r"\\\1", "".join(_BRACES_ETC.get(char, char) for char in part))
+        part = _SPECIALS.sub(r"\\\1", part.translate(_BRACES_TABLE))
         part = part.replace("--", "-{}-").replace("--", "-{}-")  # "--" would print as a dash
         # Plain ASCII (most text) has nothing left to encode.
         parts.append(part if is_unicode or part.isascii() else "".join(map(_char_to_latex, part)))

@@ -115,9 +115,12 @@ def _given_compatible(a: str | None, b: str | None) -> bool:
 
 def likely_unmerged_people(library: Library, people_file: str) -> list[Problem]:
     """Pairs of people with the same family name and compatible given names, for a person to decide."""
-    by_family: dict[str, list[Person]] = defaultdict(list)
+    # Compatible given names start with the same letter, so only people sharing the family name and
+    # that initial are compared (a large corpus has thousands of people named Wang).
+    by_family: dict[tuple[str, str], list[Person]] = defaultdict(list)
     for person in library.people.values():
-        by_family[name_key(Name(None, person.name.family))].append(person)
+        initial = name_key(Name(None, person.name.given or ""))[:1]
+        by_family[(name_key(Name(None, person.name.family)), initial)].append(person)
     problems = []
     for family in sorted(by_family):
         group = by_family[family]
