@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .export import container_title
 from .markup import markdown_to_text
-from .model import Library, Name, Paper, Venue
+from .model import Library, Name, Paper, Venue, is_web_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +82,9 @@ def _container(paper: Paper, venue: Venue | None) -> str | None:
     """The proceedings, journal or book holding the paper; the same fallback to the venue as the BibTeX."""
     if paper.type not in _CONTAINED:
         return None
-    if paper.type == "article":
-        return paper.journal or (venue.name if venue else None)
-    if paper.booktitle or (paper.type == "misc" and paper.journal):
-        return paper.booktitle or paper.journal
-    if venue and venue.kind != "preprint":
-        return f"{venue.name} {paper.year}" if paper.year else venue.name
-    return None
+    if paper.type == "misc" and paper.journal and not paper.booktitle:
+        return paper.journal
+    return container_title(paper, venue)
 
 
 def _publisher(paper: Paper, venue: Venue | None) -> str | None:
@@ -103,7 +100,7 @@ def _publisher(paper: Paper, venue: Venue | None) -> str | None:
 
 def _web_url(paper: Paper) -> str | None:
     """The record's own http(s) address, else the arXiv page of a preprint."""
-    if paper.url and paper.url.strip().lower().startswith(("http://", "https://")):
+    if paper.url and is_web_url(paper.url.strip()):
         return paper.url
     return f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv and paper.is_preprint else None
 

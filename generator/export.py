@@ -19,7 +19,7 @@ from importlib import resources
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from .latex import decode_latex
-from .model import Library, Name, Paper
+from .model import Library, Name, Paper, Venue
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MATH = re.compile(r"(\$[^$]+\$)")
@@ -161,6 +161,17 @@ def _names(names: tuple[Name, ...], style: BibtexStyle) -> str:
     return " and\n      ".join(_name(name, style) for name in names)
 
 
+def container_title(paper: Paper, venue: Venue | None) -> str | None:
+    """The journal or proceedings holding the paper, falling back to the venue's name (and year)."""
+    if paper.type == "article":
+        return paper.journal or (venue.name if venue else None)
+    if paper.booktitle:
+        return paper.booktitle
+    if venue and venue.kind != "preprint":
+        return f"{venue.name} {paper.year}" if paper.year else venue.name
+    return None
+
+
 def _entry_type(paper: Paper, container: str | None) -> str:
     return paper.type if paper.type not in _CONTAINER or container else "misc"
 
@@ -171,11 +182,7 @@ def paper_fields(paper: Paper, library: Library, style: BibtexStyle = BibtexStyl
         return '"' + to_latex(text, style.is_unicode) + '"'
 
     venue = library.venues.get(paper.venue_id) if paper.venue_id else None
-    if paper.type == "article":
-        container = paper.journal or (venue.name if venue else None)
-    else:
-        container = paper.booktitle or (f"{venue.name} {paper.year}" if venue and paper.year and venue.kind != "preprint"
-                                        else venue.name if venue and venue.kind != "preprint" else None)
+    container = container_title(paper, venue)
     entry_type = _entry_type(paper, container)
     fields: list[tuple[str, str]] = [("title", "{" + title_to_latex(paper.title, style.is_unicode) + "}")]
     if paper.authors:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import merge, names, store
-from .model import Paper, Problem, Unresolved
+from .model import Paper, Problem, Unresolved, is_web_url
 from .normalize import missing_fields, normalize_record
 from .resolve import ReferenceIndex
 from .sources import SourceError, read_source
@@ -119,8 +119,7 @@ def import_sources(
 
 # Fields the schema checks whose value can be kept as text when it fails (a `javascript:` URL, a DOI
 # that is not one): it moves to ``extra``, where it is exported but never becomes a link.
-_MOVABLE_FIELDS = {"url": "url", "doi": "doi", "arxiv": "arxiv", "volume": "volume", "number": "number",
-                   "pages": "pages", "publisher": "publisher", "address": "address", "note": "note"}
+_MOVABLE_FIELDS = frozenset({"url", "doi", "arxiv", "volume", "number", "pages", "publisher", "address", "note"})
 
 
 def make_storable(paper: Paper) -> tuple[Paper, list[Problem]]:
@@ -135,7 +134,7 @@ def make_storable(paper: Paper) -> tuple[Paper, list[Problem]]:
             paper = dataclasses.replace(paper, **{field: None}, extra={**paper.extra, field: str(value)})
             problems.append(Problem(label, line, f"{field}: {problem.message.split(': ', 1)[1]}; kept as extra.{field}"))
         elif field == "links":
-            safe = {name: url for name, url in paper.links.items() if url.lower().startswith(("http://", "https://"))}
+            safe = {name: url for name, url in paper.links.items() if is_web_url(url)}
             paper = dataclasses.replace(paper, links=safe)
             problems.append(Problem(label, line, f"links: only http(s) links are kept: {problem.message}"))
         else:

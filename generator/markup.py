@@ -8,14 +8,15 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-_SAFE_SCHEMES = ("http://", "https://")
+from .model import is_web_url
+
 # A relative link ("../all.bib", "#top") names no scheme: nothing before its first ':' is a scheme.
 _RELATIVE = re.compile(r"^[^:/?#]*(?:[/?#]|$)")
 
 
 def _validate_link(url: str) -> bool:
     url = url.strip().lower()
-    return url.startswith(_SAFE_SCHEMES) or bool(_RELATIVE.match(url))
+    return is_web_url(url) or bool(_RELATIVE.match(url))
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,11 @@ ENTRY_TYPES = (
 )
 
 
+def is_web_url(url: str) -> bool:
+    """Only http(s) addresses ever become links: never javascript:, data: or other schemes."""
+    return url.lower().startswith(("http://", "https://"))
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong with the input, reported as ``path:line: message``."""

@@ -19,7 +19,7 @@ from .citation_formats import FORMATS as CITATION_FORMATS
 from .config import SiteConfig
 from .export import format_citation
 from .markup import markdown_to_text, render_markdown
-from .model import Library, Paper
+from .model import Library, Paper, is_web_url
 from .names import slug
 
 NEWEST_ON_HOME = 10
@@ -47,7 +47,7 @@ def _json_for_script(data: Any) -> str:
 
 
 def _safe_href(url: str | None) -> str | None:
-    return url if url and url.strip().lower().startswith(("http://", "https://")) else None
+    return url if url and is_web_url(url.strip()) else None
 
 
 class PagePlanner:
