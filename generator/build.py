@@ -6,24 +6,59 @@ broken record never reaches the site and the previous site stays as it was.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
-from . import citation_formats, export, feeds, pages, render, search, store
+from . import pages, render, search, store
+from .cache import BuildCache, BuildState, digest, input_signature
 from .check import check_venue_references
 from .config import SiteConfig
 from .library import build_library, likely_unmerged_people
 from .model import Library, Problem
+from .outputs import (
+    Artifacts,
+    BibtexView,
+    Output,
+    OutputPlanner,
+    global_key,
+    make_artifacts,
+    paper_key,
+    template_names,
+)
+from .parallel import parallel_map
+from .records import load_records
 from .write import SiteWriter, WriteError
+
+# progress(label, total) -> advance(n): how long phases report how far they are (a bar on a terminal).
+Progress = Callable[[str, int], Callable[[int], None]]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    cache_dir: Path | None = None  # None: no cache, every build makes every file
+    clean: bool = False  # ignore what the cache says about the last build
+    workers: int | None = None  # processes that render; None: one per core
+    progress: Progress | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     papers: int
-    files_written: int
+    files_written: int  # files the site holds
     warnings: list[Problem] = field(default_factory=list)
+    files_rewritten: int = -1  # files this build wrote; -1: all of them
+    timings: tuple[tuple[str, float], ...] = ()  # seconds per phase, in order
+
+    @property
+    def is_unchanged(self) -> bool:
+        return self.files_rewritten == 0
 
 
 class BuildError(Exception):
@@ -34,39 +69,167 @@ class BuildError(Exception):
         self.problems = problems
 
 
-def build_site(config: SiteConfig) -> BuildReport:
-    library, warnings = load_library(config)
-    env = render.make_environment(config.templates_dir)
-    bibtex = export.export_entries(library)
-    planned = pages.plan_pages(library, config, bibtex, pages.load_markdown_pages(config.content_dir))
+class _Timer:
+    def __init__(self) -> None:
+        self.phases: list[tuple[str, float]] = []
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases.append((phase, time.perf_counter() - started))
+
+
+def build_site(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildReport:
+    timer = _Timer()
+    cache = BuildCache(options.cache_dir) if options.cache_dir else None
+    with timer("inputs"):
+        problems = _check_folders(config)
+        if problems:
+            raise BuildError(problems)
+        signature = input_signature((config.content_dir, config.templates_dir, config.static_dir), repr(config))
+        state = cache.load_state() if cache and not options.clean else None
+        if state is not None and state.output_dir != str(config.output_dir.resolve()) or not config.output_dir.is_dir():
+            state = None  # the last build wrote somewhere else, or its output is gone
+    if state is not None and state.signature == signature:
+        return BuildReport(state.papers, len(state.outputs), list(state.warnings), 0, tuple(timer.phases))
+    with timer("load"):
+        library, warnings = load_library(config, cache=cache, workers=options.workers)
     try:
-        with SiteWriter(config.output_dir) as writer:
-            for page in planned:
-                writer.write(page.path, render.render_page(env, page.template, page.context))
-            for path, text in export.bibtex_files(library, bibtex):
-                writer.write(path, text)
-            for path, text in citation_formats.citation_files(library):
-                writer.write(path, text)
-            writer.write("sitemap.xml", feeds.sitemap_xml([page.path for page in planned], config.base_url))
-            writer.write("feed.xml", feeds.atom_feed(feeds.newest_entries(library.papers.values()), config, "feed.xml"))
-            writer.write("robots.txt", feeds.robots_txt(config.base_url))
-            writer.copy_tree(config.static_dir, "static")
-            problems = search.index_site(writer.staging_dir)
-            if problems:
-                raise BuildError(problems)
+        return _build(library, warnings, config, options, cache, state, signature, timer)
     except (TemplateError, WriteError) as error:
         raise BuildError([_describe_error(error, config)]) from error
-    return BuildReport(papers=len(library.papers), files_written=writer.report.files_written, warnings=warnings)
 
 
-def load_library(config: SiteConfig, check_folders: bool = True) -> tuple[Library, list[Problem]]:
+def _build(library: Library, warnings: list[Problem], config: SiteConfig, options: BuildOptions,
+           cache: BuildCache | None, state: BuildState | None, signature: str, timer: _Timer) -> BuildReport:
+    with timer("exports"):
+        env = render.make_environment(config.templates_dir)
+        for name in template_names(config.templates_dir):
+            env.get_template(name)  # compiled once here, not once per worker
+        markdown_pages = pages.load_markdown_pages(config.content_dir)
+        keys = {paper_id: paper_key(paper) for paper_id, paper in library.papers.items()}
+        site_key = global_key(config, library, _registry(config), markdown_pages)
+        artifacts = _artifacts(library, keys, site_key, cache, options)
+    with timer("plan"):
+        planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages)
+        output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key)
+        planned = output_planner.outputs()
+    previous = state.outputs if state is not None else None
+    with SiteWriter(config.output_dir, previous=previous) as writer:
+        with timer("render"):
+            made = []
+            for output in planned:
+                if previous is not None and previous.get(output.path) == output.key:
+                    writer.keep(output.path)
+                else:
+                    made.append((output, writer.claim(output.path)))
+            _make_all(made, options, "Writing pages")
+        with timer("search"):
+            if cache:
+                cache.forget_state()  # the search documents and the output are about to change
+            search_docs = _update_search(output_planner, writer, cache, state, options)
+    if cache:
+        outputs = {output.path: output.key for output in planned}
+        cache.save_state(BuildState(signature, str(config.output_dir.resolve()), outputs, search_docs,
+                                    len(library.papers), tuple(warnings)))
+    report = writer.report
+    return BuildReport(len(library.papers), report.files_written, warnings,
+                       report.files_rewritten if previous is not None else -1, tuple(timer.phases))
+
+
+def _artifacts(library: Library, keys: dict[str, str], site_key: str, cache: BuildCache | None,
+               options: BuildOptions) -> dict[str, Artifacts]:
+    """Every paper's BibTeX, CSL-JSON and RIS: from the cache when its key is unchanged, else made on every core."""
+    cached = cache.load_artifacts() if cache else {}
+    artifacts: dict[str, Artifacts] = {}
+    stale: list[str] = []
+    for paper_id in library.papers:
+        hit = cached.get(paper_id)
+        if hit is not None and hit[0] == digest(site_key, keys[paper_id]):
+            artifacts[paper_id] = hit[1]
+        else:
+            stale.append(paper_id)
+    made = parallel_map(lambda paper_id: make_artifacts(library.papers[paper_id], library), stale, options.workers,
+                        _advance(options, "Exporting citations", len(stale)))
+    artifacts.update(zip(stale, made))
+    if cache and (stale or len(cached) != len(artifacts)):
+        cache.save_artifacts({i: (digest(site_key, keys[i]), artifacts[i]) for i in library.papers})
+    return artifacts
+
+
+def _make_all(made: list[tuple[Output, Path]], options: BuildOptions, label: str) -> None:
+    """Make each output and write it where the writer said, on every core."""
+    for _ in parallel_map(_make_one, made, options.workers, _advance(options, label, len(made))):
+        pass
+
+
+def _make_one(item: tuple[Output, Path]) -> None:
+    output, target = item
+    data = output.make()
+    target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _update_search(planner: OutputPlanner, writer: SiteWriter, cache: BuildCache | None, state: BuildState | None,
+                   options: BuildOptions) -> dict[str, str]:
+    """Bring the search documents up to date and re-index them when any changed; their keys."""
+    documents = planner.search_documents()
+    keys = {document.path: document.key for document in documents}
+    if cache is None:
+        with tempfile.TemporaryDirectory(prefix="bibsite-search-") as folder:
+            _make_documents(documents, Path(folder), options)
+            _index(Path(folder), writer)
+        return keys
+    folder = cache.search_dir
+    previous = state.search_docs if state is not None and folder.is_dir() else {}
+    if not previous and folder.exists():
+        shutil.rmtree(folder)
+    changed = [document for document in documents if previous.get(document.path) != document.key]
+    stale = sorted(set(previous) - set(keys))
+    for path in stale:
+        (folder / path).unlink(missing_ok=True)
+    _make_documents(changed, folder, options)
+    published = writer.output_dir / search.BUNDLE_DIR / "pagefind.js"
+    if changed or stale or not writer.is_incremental or not published.is_file():
+        _index(folder, writer)
+    else:
+        writer.keep_tree(search.BUNDLE_DIR)
+    return keys
+
+
+def _make_documents(documents: list[Output], folder: Path, options: BuildOptions) -> None:
+    targets = []
+    for document in documents:
+        target = folder / document.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        targets.append((document, target))
+    _make_all(targets, options, "Preparing search")
+
+
+def _index(documents: Path, writer: SiteWriter) -> None:
+    problems = search.index_documents(documents, writer.tree(search.BUNDLE_DIR))
+    if problems:
+        raise BuildError(problems)
+
+
+def _advance(options: BuildOptions, label: str, total: int) -> Callable[[int], None] | None:
+    return options.progress(label, total) if options.progress and total else None
+
+
+def _registry(config: SiteConfig) -> list[object]:
+    people, _ = store.load_people(config.content_dir)
+    return sorted(people.items())
+def load_library(config: SiteConfig, check_folders: bool = True, cache: BuildCache | None = None,
+                 workers: int | None = None) -> tuple[Library, list[Problem]]:
     """The Library, plus warnings that do not stop a build; BuildError on any real problem."""
     problems = _check_folders(config) if check_folders else []
     if problems:
         raise BuildError(problems)
     content = config.content_dir
     catalog, problems = store.load_venues(content)
-    loaded = store.load_papers(content)
+    loaded = load_records(content, cache, workers)
     people, people_problems = store.load_people(content)
     topics, topic_problems = store.load_topics(content)
     problems += loaded.problems + people_problems + topic_problems

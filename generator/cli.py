@@ -6,6 +6,7 @@ Exit codes: 0 all good, 1 problems found, 2 usage error.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -126,22 +127,63 @@ def check_command(content_dir: Path) -> None:
 @TEMPLATES_OPTION
 @STATIC_OPTION
 @click.option("--base-url", help="Where the site will be published, e.g. https://example.org/lab/pubs/ (overrides site.yaml).")
-def build_command(content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path, base_url: str | None) -> None:
-    """Render the site from CONTENT into OUT, atomically."""
-    from .build import BuildError, build_site
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(".bibsite-cache"),
+    show_default=True,
+    help="Where the build remembers what it made, so the next build redoes only what changed.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache: make every file.")
+@click.option("--clean", is_flag=True, help="Make every file, then refresh the cache.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Processes that render (default: one per core).")
+@click.option("--timings", is_flag=True, help="Print how long each phase took.")
+def build_command(
+    content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path, base_url: str | None,
+    cache_dir: Path, no_cache: bool, clean: bool, jobs: int | None, timings: bool,
+) -> None:
+    """Render the site from CONTENT into OUT, atomically; only what changed since the last build."""
+    from .build import BuildError, BuildOptions, build_site
     from .config import load_config
 
     config, problems = load_config(content_dir, output_dir, templates_dir, static_dir, base_url)
     _print_problems(problems)
+    options = BuildOptions(None if no_cache else cache_dir, clean, jobs, _progress_bar if sys.stderr.isatty() else None)
     try:
-        report = build_site(config)
+        report = build_site(config, options)
     except BuildError as error:
         _print_problems(error.problems)
         click.echo(f"build failed; {output_dir} was left as it was", err=True)
         sys.exit(1)
     _print_problems(report.warnings)
-    click.echo(f"built {report.papers} papers into {output_dir} ({report.files_written} files)")
+    if report.is_unchanged:
+        click.echo(f"nothing changed: {output_dir} is up to date ({report.papers} papers, {report.files_written} files)")
+    elif report.files_rewritten < 0:
+        click.echo(f"built {report.papers} papers into {output_dir} ({report.files_written} files)")
+    else:
+        click.echo(f"built {report.papers} papers into {output_dir} ({report.files_rewritten} of "
+                   f"{report.files_written} files rewritten)")
+    if timings:
+        for phase, seconds in report.timings:
+            click.echo(f"  {phase:<8} {seconds:7.2f} s")
+        click.echo(f"  {'total':<8} {sum(seconds for _, seconds in report.timings):7.2f} s")
     sys.exit(1 if problems else 0)
+
+
+def _progress_bar(label: str, total: int) -> Callable[[int], None]:
+    """A bar on stderr for one phase; it closes itself when the phase is done."""
+    bar = click.progressbar(length=total, label=label, file=sys.stderr)
+    bar.__enter__()
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        bar.update(count)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    return advance
 
 
 @main.command("serve")

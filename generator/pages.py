@@ -6,6 +6,7 @@ One parametrised builder serves every listing kind (author, venue, topic, year).
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -117,17 +118,34 @@ class PagePlanner:
 
     def home_page(self) -> Page:
         library = self.library
-        newest = sorted(library.papers.values(), key=lambda p: (-(p.year or 0), -(p.month or 0), p.title.casefold()))
+        newest = self.newest_papers()
         context = self.base_context("index.html", self.config.title)
         context["home"] = {
             "counts": {"papers": len(library.papers), "authors": len(library.people),
                        "venues": len(library.papers_by_venue), "topics": len(library.papers_by_topic),
                        "years": len(library.papers_by_year)},
-            "newest": [self.summary(p) for p in newest[:NEWEST_ON_HOME]],
+            "newest": [self.summary(p) for p in newest],
             "years": [{"year": y, "url": f"years/{y}/", "count": len(ids)}
                       for y, ids in sorted(library.papers_by_year.items(), reverse=True)],
         }
         return Page("index.html", "index.html", context)
+
+    def newest_papers(self) -> list[Paper]:
+        """The papers the home page lists."""
+        papers = self.library.papers.values()
+        return heapq.nsmallest(NEWEST_ON_HOME, papers, key=lambda p: (-(p.year or 0), -(p.month or 0), p.title.casefold()))
+
+    def search_context(self, paper: Paper) -> dict[str, Any]:
+        """What the search index holds of a paper (templates/search_document.html)."""
+        return {
+            "title": paper.title,
+            "authors": [a.name.as_first_last() for a in paper.authors],
+            "venue": self.venue_label(paper),
+            "year": paper.year,
+            "abstract_html": render_markdown(paper.abstract) if paper.abstract else None,
+            "topics": [self.library.topics[t].name for t in paper.topic_ids],
+            "language": self.config.language,
+        }
 
     def paper_page(self, paper: Paper) -> Page:
         path = f"papers/{paper.id}/index.html"
@@ -226,26 +244,39 @@ class PagePlanner:
 
     def listing_pages(self) -> Iterator[Page]:
         library = self.library
-        for person_id, paper_ids in library.papers_by_person.items():
-            person = library.people[person_id]
-            extra = {"person": {"orcid": person.orcid, "homepage": _safe_href(person.homepage),
-                                "affiliation": person.affiliation,
-                                "variants": [v.as_first_last() for v in person.variants]},
-                     "coauthors": self.tally_coauthors(person_id, paper_ids),
-                     "bib_file": f"{person_id}.bib"}
-            yield self.listing_page("author", f"authors/{person_id}", person.name.as_first_last(), paper_ids, extra)
-        for venue_id, paper_ids in library.papers_by_venue.items():
-            venue = library.venues.get(venue_id)
-            name = venue.name if venue else venue_id
-            yield self.listing_page("venue", f"venues/{venue_id}", name, paper_ids,
-                                    {"short": venue.short if venue else venue_id, "bib_file": f"{venue_id}.bib"})
-        for topic_id, paper_ids in library.papers_by_topic.items():
-            topic = library.topics[topic_id]
-            yield self.listing_page("topic", f"topics/{topic_id}", topic.name, paper_ids,
-                                    {"topic_description": topic.description})
-        for year, paper_ids in library.papers_by_year.items():
-            yield self.listing_page("year", f"years/{year}", str(year), paper_ids, {})
+        for person_id in library.papers_by_person:
+            yield self.author_page(person_id)
+        for venue_id in library.papers_by_venue:
+            yield self.venue_page(venue_id)
+        for topic_id in library.papers_by_topic:
+            yield self.topic_page(topic_id)
+        for year in library.papers_by_year:
+            yield self.year_page(year)
         yield from self.index_pages()
+
+    def author_page(self, person_id: str) -> Page:
+        person = self.library.people[person_id]
+        paper_ids = self.library.papers_by_person[person_id]
+        extra = {"person": {"orcid": person.orcid, "homepage": _safe_href(person.homepage),
+                            "affiliation": person.affiliation,
+                            "variants": [v.as_first_last() for v in person.variants]},
+                 "coauthors": self.tally_coauthors(person_id, paper_ids),
+                 "bib_file": f"{person_id}.bib"}
+        return self.listing_page("author", f"authors/{person_id}", person.name.as_first_last(), paper_ids, extra)
+
+    def venue_page(self, venue_id: str) -> Page:
+        venue = self.library.venues.get(venue_id)
+        name = venue.name if venue else venue_id
+        return self.listing_page("venue", f"venues/{venue_id}", name, self.library.papers_by_venue[venue_id],
+                                 {"short": venue.short if venue else venue_id, "bib_file": f"{venue_id}.bib"})
+
+    def topic_page(self, topic_id: str) -> Page:
+        topic = self.library.topics[topic_id]
+        return self.listing_page("topic", f"topics/{topic_id}", topic.name, self.library.papers_by_topic[topic_id],
+                                 {"topic_description": topic.description})
+
+    def year_page(self, year: int) -> Page:
+        return self.listing_page("year", f"years/{year}", str(year), self.library.papers_by_year[year], {})
 
     def listing_page(self, kind: str, folder: str, name: str, paper_ids: tuple[str, ...],
                      extra: dict[str, Any]) -> Page:
@@ -295,6 +326,11 @@ class PagePlanner:
         return [{"name": people[i].name.as_first_last(), "url": f"authors/{i}/", "count": n} for i, n in ordered]
 
     def index_pages(self) -> Iterator[Page]:
+        yield self.authors_index()
+        for kind in ("venues", "topics", "years"):
+            yield self.index_page_of(kind)
+
+    def authors_index(self) -> Page:
         library = self.library
         letters: dict[str, list[dict[str, Any]]] = {}
         people = sorted(library.people.values(),
@@ -304,17 +340,25 @@ class PagePlanner:
             letter = letter if letter.isalpha() else "#"
             letters.setdefault(letter, []).append({"name": person.name.as_last_first(), "url": f"authors/{person.id}/",
                                                    "count": len(library.papers_by_person[person.id])})
-        yield self.index_page("authors", "Authors", [{"letter": k, "entries": v} for k, v in letters.items()])
-        venues = [{"name": library.venues.get(i).name if library.venues.get(i) else i,
-                   "short": library.venues.get(i).short if library.venues.get(i) else i,
-                   "url": f"venues/{i}/", "count": len(ids)} for i, ids in library.papers_by_venue.items()]
-        yield self.index_page("venues", "Venues", [{"letter": None, "entries": sorted(venues, key=lambda v: v["short"].casefold())}])
-        topics = [{"name": library.topics[i].name, "description": library.topics[i].description,
-                   "url": f"topics/{i}/", "count": len(ids)} for i, ids in library.papers_by_topic.items()]
-        yield self.index_page("topics", "Topics", [{"letter": None, "entries": sorted(topics, key=lambda t: t["name"].casefold())}])
+        return self.index_page("authors", "Authors", [{"letter": k, "entries": v} for k, v in letters.items()])
+
+    def index_page_of(self, kind: str) -> Page:
+        """The venues, topics or years index."""
+        library = self.library
+        if kind == "venues":
+            venues = [{"name": library.venues.get(i).name if library.venues.get(i) else i,
+                       "short": library.venues.get(i).short if library.venues.get(i) else i,
+                       "url": f"venues/{i}/", "count": len(ids)} for i, ids in library.papers_by_venue.items()]
+            return self.index_page("venues", "Venues",
+                                   [{"letter": None, "entries": sorted(venues, key=lambda v: v["short"].casefold())}])
+        if kind == "topics":
+            topics = [{"name": library.topics[i].name, "description": library.topics[i].description,
+                       "url": f"topics/{i}/", "count": len(ids)} for i, ids in library.papers_by_topic.items()]
+            return self.index_page("topics", "Topics",
+                                   [{"letter": None, "entries": sorted(topics, key=lambda t: t["name"].casefold())}])
         years = [{"name": str(y), "url": f"years/{y}/", "count": len(ids)}
                  for y, ids in sorted(library.papers_by_year.items(), reverse=True)]
-        yield self.index_page("years", "Years", [{"letter": None, "entries": years}])
+        return self.index_page("years", "Years", [{"letter": None, "entries": years}])
 
     def index_page(self, folder: str, title: str, sections: list[dict[str, Any]]) -> Page:
         path = f"{folder}/index.html"

@@ -22,15 +22,23 @@ TIMEOUT_SECONDS = 300
 
 def index_site(site_dir: Path) -> list[Problem]:
     """Index the HTML under ``site_dir`` into ``site_dir/pagefind/``; the problems, if it failed."""
+    return index_documents(site_dir, site_dir / BUNDLE_DIR)
+
+
+def index_documents(site_dir: Path, bundle: Path) -> list[Problem]:
+    """Index the HTML under ``site_dir`` into the folder ``bundle``; the problems, if it failed.
+
+    The build indexes small search documents kept in its cache (one per paper, at the paper
+    page's path), so the index does not depend on reading the whole published site.
+    """
     if not site_dir.is_dir():
         return [Problem(str(site_dir), None, "site folder not found, so it cannot be indexed for search")]
-    bundle = site_dir / BUNDLE_DIR
     if bundle.is_symlink() or bundle.is_file():
         bundle.unlink()
     elif bundle.exists():
         shutil.rmtree(bundle)
     # Run inside the site, so that no pagefind.yml of the caller's working folder changes the index.
-    command = [sys.executable, "-m", "pagefind", "--site", ".", "--output-subdir", BUNDLE_DIR, "--quiet"]
+    command = [sys.executable, "-m", "pagefind", "--site", ".", "--output-path", str(bundle.resolve()), "--quiet"]
     try:
         result = subprocess.run(
             command,

@@ -1,0 +1,215 @@
+"""Every file of the site as an ``Output``: its path, its key and how to make it.
+
+A key is a digest of everything the file's bytes depend on: the global inputs (the
+generator's code, the templates, the settings, venues, topics, the people registry and
+the Markdown pages) and the records the file shows. Equal keys mean equal bytes, so an
+incremental build remakes only the outputs whose key changed and still writes exactly
+what a clean build would. Keys are cheap: no page is rendered to compute one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+
+from . import citation_formats, export, feeds
+from .cache import code_digest, digest, file_digest
+from .config import SiteConfig
+from .model import Library, Paper
+from .pages import Page, PagePlanner
+from .render import render_page
+
+SEARCH_TEMPLATE = "search_document.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    path: str  # in the output folder
+    key: str
+    make: Callable[[], str | bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Artifacts:
+    """One paper's export texts, made once per build (or taken from the cache) and shared by every file holding them."""
+
+    bibtex: str
+    csl_item: str
+    ris: str
+
+
+def make_artifacts(paper: Paper, library: Library) -> Artifacts:
+    return Artifacts(
+        export.export_paper_bibtex(paper, library),
+        citation_formats.dump_csl_item(citation_formats.paper_to_csl(paper, library)),
+        citation_formats.paper_to_ris(paper, library),
+    )
+
+
+def paper_key(paper: Paper) -> str:
+    """The digest of a resolved record (person ids and topics included): it changes when anything shown of it does."""
+    return digest(repr(paper))
+
+
+def global_key(config: SiteConfig, library: Library, registry_people: Iterable[object],
+               markdown_pages: Mapping[str, str]) -> str:
+    templates = sorted(path for path in config.templates_dir.rglob("*") if path.is_file())
+    return digest(
+        code_digest(),
+        *(f"{path.relative_to(config.templates_dir).as_posix()}:{file_digest(path)}" for path in templates),
+        repr(config),
+        repr(library.venues),
+        repr(sorted(library.topics.items())),
+        repr(list(registry_people)),
+        repr(sorted(markdown_pages.items())),
+    )
+
+
+class OutputPlanner:
+    """Lists every output with its key; making one renders or joins only when asked."""
+
+    def __init__(self, library: Library, config: SiteConfig, env: Environment, planner: PagePlanner,
+                 artifacts: Mapping[str, Artifacts], keys: Mapping[str, str], global_key: str) -> None:
+        self.library = library
+        self.config = config
+        self.env = env
+        self.planner = planner
+        self.artifacts = artifacts
+        self.keys = keys  # paper id -> paper_key
+        self.global_key = global_key
+
+    def key(self, *parts: str) -> str:
+        return digest(self.global_key, *parts)
+
+    def render(self, page: Callable[[], Page]) -> Callable[[], str]:
+        return lambda: _render(self.env, page())
+
+    # ------------------------------------------------------------ the site
+
+    def outputs(self) -> list[Output]:
+        pages = list(self.pages())
+        outputs = pages + list(self.exports()) + list(self.machine_files([o.path for o in pages]))
+        return outputs + list(self.static_files())
+
+    def pages(self) -> Iterator[Output]:
+        library, planner, keys = self.library, self.planner, self.keys
+        yield Output("index.html", self.key("home", *self.home_inputs()), self.render(planner.home_page))
+        for paper_id, paper in library.papers.items():
+            yield Output(f"papers/{paper_id}/index.html", self.key("paper", keys[paper_id]),
+                         self.render(lambda paper=paper: planner.paper_page(paper)))
+        for person_id, paper_ids in library.papers_by_person.items():
+            yield Output(f"authors/{person_id}/index.html",
+                         self.key("author", repr(library.people[person_id]), *self.paper_keys(paper_ids),
+                                  *self.coauthor_names(person_id, paper_ids)),
+                         self.render(lambda person_id=person_id: planner.author_page(person_id)))
+        for venue_id, paper_ids in library.papers_by_venue.items():
+            yield Output(f"venues/{venue_id}/index.html", self.key("venue", venue_id, *self.paper_keys(paper_ids)),
+                         self.render(lambda venue_id=venue_id: planner.venue_page(venue_id)))
+        for topic_id, paper_ids in library.papers_by_topic.items():
+            yield Output(f"topics/{topic_id}/index.html", self.key("topic", topic_id, *self.paper_keys(paper_ids)),
+                         self.render(lambda topic_id=topic_id: planner.topic_page(topic_id)))
+        for year, paper_ids in library.papers_by_year.items():
+            yield Output(f"years/{year}/index.html", self.key("year", str(year), *self.paper_keys(paper_ids)),
+                         self.render(lambda year=year: planner.year_page(year)))
+        people = [f"{p.id}\t{p.name!r}\t{len(library.papers_by_person.get(p.id, ()))}" for p in library.people.values()]
+        yield Output("authors/index.html", self.key("authors", *people), self.render(planner.authors_index))
+        for kind, index in (("venues", library.papers_by_venue), ("topics", library.papers_by_topic),
+                            ("years", library.papers_by_year)):
+            counts = [f"{name}\t{len(ids)}" for name, ids in index.items()]
+            yield Output(f"{kind}/index.html", self.key(kind, *counts),
+                         self.render(lambda kind=kind: planner.index_page_of(kind)))
+        for page_slug, text in sorted(planner.markdown_pages.items()):
+            yield Output(f"{page_slug}/index.html", self.key("page", page_slug, text),
+                         self.render(lambda page_slug=page_slug, text=text: planner.markdown_page(page_slug, text)))
+        yield Output("404.html", self.key("404"), self.render(planner.not_found_page))
+
+    def exports(self) -> Iterator[Output]:
+        library, artifacts = self.library, self.artifacts
+        for paper_id in library.papers:
+            key, entry = self.keys[paper_id], artifacts[paper_id]
+            yield Output(f"papers/{paper_id}/{paper_id}.bib", self.key("bib", key), lambda entry=entry: entry.bibtex)
+            yield Output(f"papers/{paper_id}/{paper_id}.json", self.key("json", key),
+                         lambda entry=entry: citation_formats.join_csl([entry.csl_item]))
+            yield Output(f"papers/{paper_id}/{paper_id}.ris", self.key("ris", key), lambda entry=entry: entry.ris)
+        for folder, index in (("authors", library.papers_by_person), ("venues", library.papers_by_venue)):
+            for owner, paper_ids in index.items():
+                yield Output(f"{folder}/{owner}/{owner}.bib", self.key("bundle", *self.paper_keys(paper_ids)),
+                             lambda paper_ids=paper_ids: self.bibtex_bundle(paper_ids))
+        everything = tuple(sorted(library.papers))
+        every_key = self.paper_keys(everything)
+        yield Output("all.bib", self.key("all.bib", *every_key), lambda: self.bibtex_bundle(everything))
+        yield Output("all.json", self.key("all.json", *every_key),
+                     lambda: citation_formats.join_csl(artifacts[i].csl_item for i in everything))
+        yield Output("all.ris", self.key("all.ris", *every_key),
+                     lambda: citation_formats.join_ris(artifacts[i].ris for i in everything))
+
+    def machine_files(self, page_paths: list[str]) -> Iterator[Output]:
+        config = self.config
+        yield Output(feeds.SITEMAP_PATH, self.key("sitemap", *page_paths),
+                     lambda: feeds.sitemap_xml(page_paths, config.base_url))
+        newest = feeds.newest_entries(self.library.papers.values())
+        yield Output(feeds.FEED_PATH, self.key("feed", *(self.keys[entry.id] for entry in newest)),
+                     lambda: feeds.atom_feed(newest, config, feeds.FEED_PATH))
+        yield Output(feeds.ROBOTS_PATH, self.key("robots"), lambda: feeds.robots_txt(config.base_url))
+
+    def static_files(self) -> Iterator[Output]:
+        static = self.config.static_dir
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                yield Output(f"static/{path.relative_to(static).as_posix()}", file_digest(path),
+                             lambda path=path: path.read_bytes())
+
+    def search_documents(self) -> list[Output]:
+        """What the search index is built from: one small page per paper, at the paper page's path."""
+        template = self.env.get_template(SEARCH_TEMPLATE)
+        return [Output(f"papers/{paper_id}/index.html", self.key("search", self.keys[paper_id]),
+                       lambda paper=paper: template.render(self.planner.search_context(paper)))
+                for paper_id, paper in self.library.papers.items()]
+
+    # ------------------------------------------------------------ key parts
+
+    def paper_keys(self, paper_ids: Iterable[str]) -> list[str]:
+        return [self.keys[paper_id] for paper_id in paper_ids]
+
+    def coauthor_names(self, person_id: str, paper_ids: tuple[str, ...]) -> list[str]:
+        """The co-authors an author page names: their display names come from the people, not the papers."""
+        people = self.library.people
+        coauthors = {a.person_id for i in paper_ids for a in self.library.papers[i].authors} - {person_id}
+        return [f"{i}\t{people[i].name!r}" for i in sorted(coauthors)]
+
+    def home_inputs(self) -> list[str]:
+        library = self.library
+        counts = (len(library.papers), len(library.people), len(library.papers_by_venue),
+                  len(library.papers_by_topic))
+        years = [f"{year}\t{len(ids)}" for year, ids in library.papers_by_year.items()]
+        return [repr(counts), *years, *(self.keys[p.id] for p in self.planner.newest_papers())]
+
+    def bibtex_bundle(self, paper_ids: tuple[str, ...]) -> str:
+        return export.export_bundle(paper_ids, BibtexView(self.artifacts))
+
+
+class BibtexView(Mapping[str, str]):
+    """paper id -> BibTeX entry, read from the artifacts."""
+
+    def __init__(self, artifacts: Mapping[str, Artifacts]) -> None:
+        self._artifacts = artifacts
+
+    def __getitem__(self, paper_id: str) -> str:
+        return self._artifacts[paper_id].bibtex
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._artifacts)
+
+    def __len__(self) -> int:
+        return len(self._artifacts)
+
+
+def _render(env: Environment, page: Page) -> str:
+    return render_page(env, page.template, page.context)
+
+
+def template_names(templates_dir: Path) -> list[str]:
+    return sorted(p.relative_to(templates_dir).as_posix() for p in templates_dir.rglob("*.html") if p.is_file())

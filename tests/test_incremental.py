@@ -1,0 +1,174 @@
+"""Incremental builds: after any edit, a build that reuses the cache writes exactly what a clean build writes.
+
+Each test edits a copy of the shipped content, builds it incrementally (with the cache of the build
+before the edit) and from scratch (no cache, another folder), and compares every byte of the two
+sites, the search index included. It also checks that only the files showing the edit were rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildError, BuildOptions, BuildReport, build_site
+from generator.config import load_config
+
+REPO = Path(__file__).resolve().parents[1]
+EDITED = "qin-etal-2023-webcpm"  # a shipped record with several authors, a venue and topics
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Project:
+    """A copy of the shipped content, its templates and static files, a site and a cache."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        for name in ("content", "templates", "static"):
+            shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("raw", "reference"))
+        self.site = root / "site"
+        self.cache = root / ".bibsite-cache"
+
+    def build(self, cache: bool = True, output: Path | None = None) -> BuildReport:
+        config, problems = load_config(self.root / "content", output or self.site, self.root / "templates",
+                                       self.root / "static")
+        assert problems == []
+        return build_site(config, BuildOptions(cache_dir=self.cache if cache else None))
+
+    def clean_build(self) -> dict[str, bytes]:
+        output = self.root / "clean-site"
+        shutil.rmtree(output, ignore_errors=True)
+        self.build(cache=False, output=output)
+        return snapshot(output)
+
+    def record(self, paper_id: str) -> Path:
+        return self.root / "content" / "papers" / f"{paper_id}.yaml"
+
+    def edit(self, path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        _bump(path)
+
+
+def _bump(path: Path) -> None:
+    """A later modification time, as an editor saving a second later would leave."""
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    project = Project(tmp_path)
+    first = project.build()
+    assert first.files_rewritten == -1 and first.files_written > 500
+    return project
+
+
+def rewritten(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {path for path in after if before.get(path) != after[path]} | (set(before) - set(after))
+
+
+def test_a_second_build_with_nothing_changed_writes_nothing(project: Project) -> None:
+    before = snapshot(project.site)
+    report = project.build()
+    assert report.is_unchanged and report.files_rewritten == 0
+    assert report.files_written == len([path for path in before if not path.startswith("pagefind/")])
+    assert snapshot(project.site) == before
+
+
+def test_editing_a_title_rewrites_only_the_pages_that_show_it(project: Project) -> None:
+    before = snapshot(project.site)
+    project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Revised WebCPM")
+    report = project.build()
+    after = snapshot(project.site)
+    assert after == project.clean_build()
+    changed = rewritten(before, after)
+    assert f"papers/{EDITED}/index.html" in changed and f"papers/{EDITED}/{EDITED}.bib" in changed
+    assert {"all.bib", "all.json", "all.ris", "index.html"} & changed
+    assert any(path.startswith("authors/") for path in changed) and any(path.startswith("years/") for path in changed)
+    untouched = [p for p in before if p.startswith("papers/") and EDITED not in p]
+    assert not changed & set(untouched), "pages of other papers were rewritten"
+    assert 0 < report.files_rewritten < report.files_written / 4
+
+
+def test_a_renamed_record_moves_its_pages_and_deletes_the_old_ones(project: Project) -> None:
+    old = project.record(EDITED)
+    text = old.read_text(encoding="utf-8").replace(f"id: {EDITED}", "id: qin-etal-2023-renamed", 1)
+    old.unlink()
+    project.record("qin-etal-2023-renamed").write_text(text, encoding="utf-8")
+    project.build()
+    after = snapshot(project.site)
+    assert after == project.clean_build()
+    assert "papers/qin-etal-2023-renamed/index.html" in after
+    assert not any(EDITED in path for path in after)
+    assert not (project.site / "papers" / EDITED).exists(), "the old paper's folder is left behind"
+
+
+def test_a_deleted_record_and_a_new_one(project: Project) -> None:
+    text = project.record(EDITED).read_text(encoding="utf-8")
+    project.record(EDITED).unlink()
+    new = text.replace(f"id: {EDITED}", "id: newcomer-2031-paper", 1).replace("year: 2023", "year: 2031", 1)
+    project.record("newcomer-2031-paper").write_text(new, encoding="utf-8")
+    project.build()
+    after = snapshot(project.site)
+    assert after == project.clean_build()
+    assert "years/2031/index.html" in after and not (project.site / "years" / "2023" / "index.html").read_bytes().count(
+        EDITED.encode())
+
+
+def test_a_changed_author_name_updates_other_authors_pages(project: Project) -> None:
+    record = project.record(EDITED)
+    family = re.search(r"family: (\S+)", record.read_text(encoding="utf-8"))
+    assert family
+    project.edit(record, f"family: {family.group(1)}", "family: Renamedperson")
+    project.build()
+    assert snapshot(project.site) == project.clean_build()
+
+
+@pytest.mark.parametrize("edited", ["templates/paper.html", "static/style.css", "content/topics.yaml",
+                                    "content/venues.yaml", "content/site.yaml", "content/people.yaml"])
+def test_edits_to_shared_inputs(project: Project, edited: str) -> None:
+    path = project.root / edited
+    suffix = "\n<!-- edited -->\n" if edited.endswith(".html") else ("\n/* edited */\n" if edited.endswith(".css") else "\n# edited\n")
+    path.write_text(path.read_text(encoding="utf-8") + suffix, encoding="utf-8")
+    _bump(path)
+    project.build()
+    assert snapshot(project.site) == project.clean_build()
+
+
+def test_a_broken_record_leaves_the_site_and_the_next_build_recovers(project: Project) -> None:
+    before = snapshot(project.site)
+    record = project.record(EDITED)
+    good = record.read_text(encoding="utf-8")
+    record.write_text(good + "year: [not, a, year\n", encoding="utf-8")
+    _bump(record)
+    with pytest.raises(BuildError):
+        project.build()
+    assert snapshot(project.site) == before
+    record.write_text(good.replace("title: 'WebCPM", "title: 'Fixed WebCPM", 1), encoding="utf-8")
+    _bump(record)
+    project.build()
+    assert snapshot(project.site) == project.clean_build()
+
+
+def test_an_unreadable_cache_means_a_clean_build(project: Project) -> None:
+    for file in project.cache.glob("*.pickle"):
+        file.write_bytes(b"not a pickle")
+    project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Again WebCPM")
+    report = project.build()
+    assert report.files_rewritten == -1
+    assert snapshot(project.site) == project.clean_build()
+
+
+def test_a_deleted_output_file_is_made_again_by_a_clean_build(project: Project) -> None:
+    shutil.rmtree(project.site)
+    report = project.build()
+    assert not report.is_unchanged
+    assert snapshot(project.site) == project.clean_build()
