@@ -1,0 +1,145 @@
+"""Scale benchmark: import, full build, floor, no-op and one-edit rebuilds at several corpus sizes.
+
+    python benchmarks/bench_build.py [--sizes 1000,10000,all] [--corpus PATH] [--scratch DIR]
+
+For each size, an evenly spread slice of the ACL Anthology (../shared/corpus, when it is beside
+the project) is imported into a scratch content folder, then built from scratch, then the floor
+(benchmarks/floor.py: load the same records, write the same files with trivial templates) runs,
+then the build runs again with nothing changed, then once more after one record's title was edited.
+Every step is a fresh process; peak memory is the largest resident size of the whole process tree
+(the build's workers included), sampled every 50 ms. Scratch output goes to /dev/shm when it exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import lzma
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "acl-anthology.bib.xz"
+SCRATCH = Path("/dev/shm/bibsite-bench") if Path("/dev/shm").is_dir() else Path("/tmp/bibsite-bench")
+BIBSITE = [sys.executable, "-m", "generator"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,all")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--scratch", type=Path, default=SCRATCH)
+    args = parser.parse_args()
+    if not args.corpus.exists():
+        print(f"no corpus at {args.corpus}; nothing to measure")
+        return
+    entries = _entries(args.corpus)
+    header = (f"{'papers':>7} {'import s':>9} {'build s':>8} {'floor s':>8} {'ratio':>6} {'no-op s':>8} "
+              f"{'1-edit s':>9} {'peak MiB':>9} {'files':>8} {'rewritten':>9}")
+    print(header, flush=True)
+    for size in args.sizes.split(","):
+        count = len(entries) if size == "all" else int(size)
+        print(_measure(entries, count, args.scratch / str(count)), flush=True)
+    shutil.rmtree(args.scratch, ignore_errors=True)
+
+
+def _entries(corpus: Path) -> list[str]:
+    opener = lzma.open if corpus.suffix == ".xz" else open
+    with opener(corpus, "rt", encoding="utf-8") as file:
+        text = file.read()
+    return re.split(r"\n(?=@)", text[text.index("\n@") + 1:])
+
+
+def _measure(entries: list[str], count: int, scratch: Path) -> str:
+    shutil.rmtree(scratch, ignore_errors=True)
+    content = scratch / "content"
+    (content / "papers").mkdir(parents=True)
+    for name in ("venues.yaml", "topics.yaml", "site.yaml"):
+        shutil.copy(ROOT / "content" / name, content)
+    step = max(1, len(entries) // count)
+    source = scratch / "slice.bib"
+    source.write_text("\n".join(entries[::step][:count]) + "\n", encoding="utf-8")
+
+    import_seconds, import_peak, _ = _run([*BIBSITE, "import", str(source), "--content", str(content)])
+    build = [*BIBSITE, "build", "--content", str(content), "--out", str(scratch / "site"),
+             "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
+             "--cache-dir", str(scratch / "cache")]
+    build_seconds, build_peak, output = _run([*build, "--clean"])
+    files = re.search(r"\((\d+) files\)", output)
+    floor_seconds, floor_peak, _ = _run([sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(content),
+                                         str(scratch / "site"), str(scratch / "floor")])
+    shutil.rmtree(scratch / "floor", ignore_errors=True)
+    noop_seconds, noop_peak, _ = _run(build)
+    _edit_one_title(content / "papers")
+    edit_seconds, edit_peak, output = _run(build)
+    rewritten = re.search(r"\((\d+) of", output)
+    papers = len(os.listdir(content / "papers"))
+    peak = max(import_peak, build_peak, floor_peak, noop_peak, edit_peak)
+    return (f"{papers:>7} {import_seconds:>9.1f} {build_seconds:>8.1f} {floor_seconds:>8.1f} "
+            f"{build_seconds / floor_seconds:>6.2f} {noop_seconds:>8.2f} {edit_seconds:>9.2f} {peak:>9.0f} "
+            f"{files.group(1) if files else '?':>8} {rewritten.group(1) if rewritten else '?':>9}")
+
+
+def _edit_one_title(folder: Path) -> None:
+    """Put a word in front of one record's title, as a person editing the YAML would."""
+    path = sorted(folder.iterdir())[len(os.listdir(folder)) // 2]
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r"^title: (['\"]?)", lambda m: f"title: {m.group(1)}Revised ", text, count=1, flags=re.MULTILINE)
+    path.write_text(edited, encoding="utf-8")
+
+
+def _run(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak resident MiB of the process tree, and the standard output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = [0]
+    sampler = threading.Thread(target=_sample_tree, args=(process, peak), daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{output}")
+    return seconds, peak[0] / 1024, output
+
+
+def _sample_tree(process: subprocess.Popen, peak: list[int]) -> None:
+    while process.poll() is None:
+        peak[0] = max(peak[0], sum(_rss_kib(pid) for pid in _tree(process.pid)))
+        time.sleep(0.05)
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, ()))
+    return found
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    main()
