@@ -16,6 +16,11 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None  # type: ignore[assignment]
+
 from . import pages, render, search, store
 from .cache import BuildCache, BuildState, digest, input_signature
 from .check import check_venue_references
@@ -54,7 +59,7 @@ class BuildReport:
     files_written: int  # files the site holds
     warnings: list[Problem] = field(default_factory=list)
     files_rewritten: int = -1  # files this build wrote; -1: all of them
-    timings: tuple[tuple[str, float], ...] = ()  # seconds per phase, in order
+    timings: tuple[tuple[str, float, int], ...] = ()  # per phase, in order: seconds, peak resident MiB so far
 
     @property
     def is_unchanged(self) -> bool:
@@ -71,7 +76,7 @@ class BuildError(Exception):
 
 class _Timer:
     def __init__(self) -> None:
-        self.phases: list[tuple[str, float]] = []
+        self.phases: list[tuple[str, float, int]] = []
 
     @contextmanager
     def __call__(self, phase: str) -> Iterator[None]:
@@ -79,7 +84,16 @@ class _Timer:
         try:
             yield
         finally:
-            self.phases.append((phase, time.perf_counter() - started))
+            self.phases.append((phase, time.perf_counter() - started, _peak_mib()))
+
+
+def _peak_mib() -> int:
+    """The largest resident size of this process or any worker it waited for."""
+    if resource is None:
+        return 0
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, workers) // 1024
 
 
 def build_site(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildReport:

@@ -164,9 +164,9 @@ def build_command(
         click.echo(f"built {report.papers} papers into {output_dir} ({report.files_rewritten} of "
                    f"{report.files_written} files rewritten)")
     if timings:
-        for phase, seconds in report.timings:
-            click.echo(f"  {phase:<8} {seconds:7.2f} s")
-        click.echo(f"  {'total':<8} {sum(seconds for _, seconds in report.timings):7.2f} s")
+        for phase, seconds, peak in report.timings:
+            click.echo(f"  {phase:<8} {seconds:7.2f} s   peak {peak:>6} MiB")
+        click.echo(f"  {'total':<8} {sum(seconds for _, seconds, _ in report.timings):7.2f} s")
     sys.exit(1 if problems else 0)
 
 
