@@ -6,6 +6,7 @@ broken record never reaches the site and the previous site stays as it was.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -128,10 +129,12 @@ def _build(library: Library, warnings: list[Problem], config: SiteConfig, option
         site_key = global_key(config, library, _registry(config), markdown_pages)
         artifacts = _artifacts(library, keys, site_key, cache, options)
     with timer("plan"):
-        planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages)
+        shards = search.shard_count(len(library.papers))
+        planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards)
         output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key)
         planned = output_planner.outputs()
-    previous = state.outputs if state is not None else None
+    # The files of the last build, and its search index folders (ending in "/"), which a build may replace.
+    previous = {**state.outputs, **{f"{bundle}/": "" for bundle in state.bundles}} if state is not None else None
     with SiteWriter(config.output_dir, previous=previous) as writer:
         with timer("render"):
             made = []
@@ -144,10 +147,12 @@ def _build(library: Library, warnings: list[Problem], config: SiteConfig, option
         with timer("search"):
             if cache:
                 cache.forget_state()  # the search documents and the output are about to change
-            search_docs = _update_search(output_planner, writer, cache, state, options)
+            search_docs = _update_search(output_planner.search_documents(shards), shards, writer, cache, state,
+                                         options)
     if cache:
         outputs = {output.path: output.key for output in planned}
-        cache.save_state(BuildState(signature, str(config.output_dir.resolve()), outputs, search_docs,
+        bundles = tuple(search.bundle_name(shard) for shard in range(shards))
+        cache.save_state(BuildState(signature, str(config.output_dir.resolve()), outputs, search_docs, bundles,
                                     len(library.papers), tuple(warnings)))
     report = writer.report
     return BuildReport(len(library.papers), report.files_written, warnings,
@@ -186,15 +191,16 @@ def _make_one(item: tuple[Output, Path]) -> None:
     target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def _update_search(planner: OutputPlanner, writer: SiteWriter, cache: BuildCache | None, state: BuildState | None,
-                   options: BuildOptions) -> dict[str, str]:
-    """Bring the search documents up to date and re-index them when any changed; their keys."""
-    documents = planner.search_documents()
+def _update_search(documents: list[Output], shards: int, writer: SiteWriter, cache: BuildCache | None,
+                   state: BuildState | None, options: BuildOptions) -> dict[str, str]:
+    """Bring the search documents up to date and re-index each index whose documents changed; their keys."""
     keys = {document.path: document.key for document in documents}
+    bundles = [search.bundle_name(shard) for shard in range(shards)]
     if cache is None:
         with tempfile.TemporaryDirectory(prefix="bibsite-search-") as folder:
             _make_documents(documents, Path(folder), options)
-            _index(Path(folder), writer)
+            for bundle in bundles:
+                _index(Path(folder) / bundle, bundle, writer)
         return keys
     folder = cache.search_dir
     previous = state.search_docs if state is not None and folder.is_dir() else {}
@@ -205,11 +211,15 @@ def _update_search(planner: OutputPlanner, writer: SiteWriter, cache: BuildCache
     for path in stale:
         (folder / path).unlink(missing_ok=True)
     _make_documents(changed, folder, options)
-    published = writer.output_dir / search.BUNDLE_DIR / "pagefind.js"
-    if changed or stale or not writer.is_incremental or not published.is_file():
-        _index(folder, writer)
-    else:
-        writer.keep_tree(search.BUNDLE_DIR)
+    touched = {path.split("/", 1)[0] for path in stale} | {document.path.split("/", 1)[0] for document in changed}
+    for bundle in bundles:
+        published = writer.output_dir / bundle / "pagefind.js"
+        if bundle in touched or not writer.is_incremental or not published.is_file():
+            _index(folder / bundle, bundle, writer)
+        else:
+            writer.keep_tree(bundle)
+    for leftover in sorted(set(os.listdir(folder)) - set(bundles)):  # indexes of a larger site
+        shutil.rmtree(folder / leftover)
     return keys
 
 
@@ -222,8 +232,9 @@ def _make_documents(documents: list[Output], folder: Path, options: BuildOptions
     _make_all(targets, options, "Preparing search")
 
 
-def _index(documents: Path, writer: SiteWriter) -> None:
-    problems = search.index_documents(documents, writer.tree(search.BUNDLE_DIR))
+def _index(documents: Path, bundle: str, writer: SiteWriter) -> None:
+    documents.mkdir(parents=True, exist_ok=True)  # an index of no papers is still an index
+    problems = search.index_documents(documents, writer.tree(bundle))
     if problems:
         raise BuildError(problems)
 

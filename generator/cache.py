@@ -101,6 +101,7 @@ class BuildState:
     output_dir: str = ""
     outputs: dict[str, str] = field(default_factory=dict)  # output path -> key it was made from
     search_docs: dict[str, str] = field(default_factory=dict)  # search document path -> key
+    bundles: tuple[str, ...] = ()  # the search index folders in the output
     papers: int = 0
     warnings: tuple[Any, ...] = ()  # repeated by a build that finds nothing changed
 

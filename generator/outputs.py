@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import citation_formats, export, feeds
+from . import citation_formats, export, feeds, search
 from .cache import code_digest, digest, file_digest
 from .config import SiteConfig
 from .model import Library, Paper
@@ -162,10 +162,12 @@ class OutputPlanner:
                 yield Output(f"static/{path.relative_to(static).as_posix()}", file_digest(path),
                              lambda path=path: path.read_bytes())
 
-    def search_documents(self) -> list[Output]:
-        """What the search index is built from: one small page per paper, at the paper page's path."""
+    def search_documents(self, shards: int) -> list[Output]:
+        """What the search indexes are built from: one small page per paper, at the paper page's path
+        inside the folder of its index (``pagefind/papers/<id>/index.html``)."""
         template = self.env.get_template(SEARCH_TEMPLATE)
-        return [Output(f"papers/{paper_id}/index.html", self.key("search", self.keys[paper_id]),
+        return [Output(f"{search.bundle_name(search.shard_of(paper_id, shards))}/papers/{paper_id}/index.html",
+                       self.key("search", self.keys[paper_id]),
                        lambda paper=paper: template.render(self.planner.search_context(paper)))
                 for paper_id, paper in self.library.papers.items()]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from .export import format_citation
 from .markup import markdown_to_text, render_markdown
 from .model import Library, Paper, is_web_url
 from .names import slug
+from .search import bundle_name
 
 NEWEST_ON_HOME = 10
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -54,9 +55,10 @@ def _safe_href(url: str | None) -> str | None:
 class PagePlanner:
     """Builds every page's context from one Library; small lookups are cached on the instance."""
 
-    def __init__(self, library: Library, config: SiteConfig, bibtex: dict[str, str],
-                 markdown_pages: dict[str, str] | None = None) -> None:
+    def __init__(self, library: Library, config: SiteConfig, bibtex: Mapping[str, str],
+                 markdown_pages: dict[str, str] | None = None, search_shards: int = 1) -> None:
         self.library = library
+        self.search_shards = search_shards
         self.bibtex = bibtex  # paper id -> its BibTeX entry (export.export_entries)
         self.config = config
         self.markdown_pages = markdown_pages or {}
@@ -128,6 +130,8 @@ class PagePlanner:
             "years": [{"year": y, "url": f"years/{y}/", "count": len(ids)}
                       for y, ids in sorted(library.papers_by_year.items(), reverse=True)],
         }
+        # Indexes beyond the first, which the search box merges (one per SHARD_SIZE papers).
+        context["search_bundles"] = [f"{bundle_name(shard)}/pagefind.js" for shard in range(1, self.search_shards)]
         return Page("index.html", "index.html", context)
 
     def newest_papers(self) -> list[Paper]:

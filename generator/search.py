@@ -9,6 +9,7 @@ Output is shown only when Pagefind fails, as problems; a run that works prints n
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,26 @@ from pathlib import Path
 from .model import Problem
 
 BUNDLE_DIR = "pagefind"
-TIMEOUT_SECONDS = 300
+TIMEOUT_SECONDS = 900
+# Papers per search index. Pagefind holds a whole index in memory while it builds it (about 600 MB per
+# 10,000 papers), so larger sites get several indexes, which the search box merges; an edit re-indexes
+# only the index holding the paper. Sites up to this size have one index, as Pagefind makes by default.
+SHARD_SIZE = 10_000
+
+
+def shard_count(papers: int) -> int:
+    return max(1, -(-papers // SHARD_SIZE))
+
+
+def shard_of(paper_id: str, shards: int) -> int:
+    """A paper's index: stable while the number of indexes stays the same."""
+    return int(hashlib.blake2b(paper_id.encode("utf-8"), digest_size=8).hexdigest(), 16) % shards
+
+
+def bundle_name(shard: int) -> str:
+    """The folder of an index in the site: pagefind/, then pagefind-1/, pagefind-2/... (Pagefind's UI
+    finds the site's root from any folder whose name starts with "pagefind")."""
+    return BUNDLE_DIR if shard == 0 else f"{BUNDLE_DIR}-{shard}"
 
 
 def index_site(site_dir: Path) -> list[Problem]:

@@ -170,6 +170,9 @@ class SiteWriter:
             _remove(old)
         claimed = set(self._written.values())
         for relative in sorted(previous - claimed):
+            if relative.endswith("/"):  # a tool's folder (see ``tree``) no longer made
+                _remove(output / relative.rstrip("/"))
+                continue
             (output / relative).unlink(missing_ok=True)
             _remove_empty_parents(output, relative)
         _remove(self._temp_dir)

@@ -12,7 +12,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +24,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from generator import search
 from generator.build import build_site
 from generator.config import load_config
 
@@ -70,7 +71,21 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    root = tmp_path_factory.mktemp("served")
+    yield from _serve(tmp_path_factory.mktemp("served"))
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The shipped site built as a large one: several search indexes (20 papers each) merged by the search box."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(search, "SHARD_SIZE", 20)
+    try:
+        yield from _serve(tmp_path_factory.mktemp("served-sharded"))
+    finally:
+        patch.undo()
+
+
+def _serve(root: Path) -> Iterator[ServedSite]:
     out = root / SUB_PATH
     config, problems = load_config(REPO / "content", out, REPO / "templates", REPO / "static")
     assert problems == []
@@ -213,6 +228,21 @@ def test_search_finds_a_paper_by_a_title_word(page: Page, site: ServedSite) -> N
     assert page.locator("h1").inner_text().strip()
 
 
+def test_search_finds_papers_in_every_index_of_a_large_site(browser: Browser, sharded_site: ServedSite) -> None:
+    site = sharded_site
+    shards = search.shard_count(len(list((site.folder / "papers").iterdir())))
+    assert shards == 3 and all((site.folder / search.bundle_name(shard) / "pagefind.js").is_file() for shard in range(3))
+    for page in open_page(browser, site):
+        for shard in range(shards):
+            word, paper_id = _pick_search_word(site.folder, lambda i, shard=shard: search.shard_of(i, shards) == shard)
+            page.goto(site.url(""))
+            page.locator("#search input").fill(word)
+            results = page.locator(".pagefind-ui__result-link")
+            results.first.wait_for()
+            hrefs = [href for href in (link.get_attribute("href") for link in results.all()) if href]
+            assert f"/{SUB_PATH}/papers/{paper_id}/" in hrefs, (shard, word, hrefs)
+
+
 @pytest.mark.parametrize("kind", ["home", "author", "paper"])
 def test_no_sideways_scrolling_on_a_375px_screen(narrow_page: Page, site: ServedSite, kind: str) -> None:
     page = narrow_page
@@ -303,13 +333,13 @@ def _largest_page(folder: Path) -> str:
     return pages[0].parent.name
 
 
-def _pick_search_word(site_dir: Path) -> tuple[str, str]:
-    """A longish word from one paper's title that no other paper page contains, and that paper's id."""
+def _pick_search_word(site_dir: Path, is_wanted: Callable[[str], bool] = lambda paper_id: True) -> tuple[str, str]:
+    """A longish word from one (wanted) paper's title that no other paper page contains, and that paper's id."""
     texts = {
         path.parent.name: path.read_text(encoding="utf-8").casefold()
         for path in sorted((site_dir / "papers").glob("*/index.html"))
     }
-    for paper_id in sorted(texts):
+    for paper_id in filter(is_wanted, sorted(texts)):
         for word in sorted(set(re.findall(r"[A-Za-z]{7,}", paper_title(site_dir, paper_id))), key=str.casefold):
             if not any(word.casefold() in text for other, text in texts.items() if other != paper_id):
                 return word, paper_id

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import search
 from generator.build import BuildError, BuildOptions, BuildReport, build_site
 from generator.config import load_config
 
@@ -172,3 +173,23 @@ def test_a_deleted_output_file_is_made_again_by_a_clean_build(project: Project) 
     report = project.build()
     assert not report.is_unchanged
     assert snapshot(project.site) == project.clean_build()
+
+
+def test_a_large_site_re_indexes_only_the_search_index_holding_the_edit(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_SIZE", 20)  # the 51 shipped papers as a large site: 3 indexes
+    project = Project(tmp_path)
+    project.build()
+    bundles = [search.bundle_name(shard) for shard in range(3)]
+    entry_files = {bundle: (project.site / bundle / "pagefind-entry.json").stat().st_ino for bundle in bundles}
+    project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Revised WebCPM")
+    project.build()
+    assert snapshot(project.site) == project.clean_build()
+    reindexed = {b for b in bundles if (project.site / b / "pagefind-entry.json").stat().st_ino != entry_files[b]}
+    assert reindexed == {search.bundle_name(search.shard_of(EDITED, 3))}
+
+    for paper in sorted((project.root / "content" / "papers").glob("*.yaml"))[:15]:  # 36 papers: 2 indexes
+        paper.unlink()
+    project.build()
+    assert snapshot(project.site) == project.clean_build()
+    assert not (project.site / bundles[2]).exists()
