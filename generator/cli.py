@@ -192,12 +192,15 @@ def _progress_bar(label: str, total: int) -> Callable[[int], None]:
 @TEMPLATES_OPTION
 @STATIC_OPTION
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
-def serve_command(content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path, port: int) -> None:
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".bibsite-cache"),
+              show_default=True, help="The build cache, so each rebuild redoes only what changed.")
+def serve_command(content_dir: Path, output_dir: Path, templates_dir: Path, static_dir: Path, port: int,
+                  cache_dir: Path) -> None:
     """Build, serve OUT on 127.0.0.1:PORT, and rebuild when CONTENT, TEMPLATES or STATIC change."""
     from .serve import SiteFolders, serve_site
 
     try:
-        serve_site(SiteFolders(content_dir, output_dir, templates_dir, static_dir), port, echo=click.echo)
+        serve_site(SiteFolders(content_dir, output_dir, templates_dir, static_dir, cache_dir), port, echo=click.echo)
     except OSError as error:
         click.echo(f"cannot serve on port {port}: {error}", err=True)
         sys.exit(1)

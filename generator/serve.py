@@ -17,7 +17,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .build import BuildError, build_site
+from .build import BuildError, BuildOptions, build_site
 from .config import load_config
 
 HOST = "127.0.0.1"
@@ -32,6 +32,7 @@ class SiteFolders:
     output_dir: Path
     templates_dir: Path
     static_dir: Path
+    cache_dir: Path | None = None  # the build cache: a rebuild redoes only what changed
 
     @property
     def inputs(self) -> tuple[Path, ...]:
@@ -79,13 +80,14 @@ def rebuild(folders: SiteFolders) -> list[str]:
     config, problems = load_config(folders.content_dir, folders.output_dir, folders.templates_dir, folders.static_dir)
     lines = [str(problem) for problem in problems]
     try:
-        report = build_site(config)
+        report = build_site(config, BuildOptions(cache_dir=folders.cache_dir))
     except BuildError as error:
         return lines + [str(problem) for problem in error.problems] + [_failed(folders.output_dir)]
     except Exception:  # noqa: BLE001 -- a bug must not stop the server; show it, keep the previous site
         return lines + [traceback.format_exc().rstrip(), _failed(folders.output_dir)]
     lines += [str(warning) for warning in report.warnings]
-    return lines + [f"built {report.papers} papers into {folders.output_dir} ({report.files_written} files)"]
+    rewritten = "" if report.files_rewritten < 0 else f", {report.files_rewritten} rewritten"
+    return lines + [f"built {report.papers} papers into {folders.output_dir} ({report.files_written} files{rewritten})"]
 
 
 def make_server(root: Path, port: int) -> ThreadingHTTPServer:
