@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 from typing import Any
 
 from .export import container_title
@@ -160,13 +161,32 @@ def paper_to_csl(paper: Paper, library: Library) -> dict[str, Any]:
 
 def csl_json(papers: Iterable[Paper], library: Library) -> str:
     """A CSL-JSON file: an array of items, as pandoc and Zotero read it."""
-    return join_csl(dump_csl_item(paper_to_csl(paper, library)) for paper in papers)
+    return join_csl(csl_entry(paper, library) for paper in papers)
 
 
 def dump_csl_item(item: dict[str, Any]) -> str:
     """One item as it stands in an array (indented one level), so a file of many reuses each paper's text."""
-    text = json.dumps(item, ensure_ascii=False, sort_keys=True, indent=2)
-    return "  " + text.replace("\n", "\n  ")  # JSON strings hold no raw line breaks
+    return "  " + _dump_json(item, "  ")
+
+
+def _dump_json(value: Any, indent: str) -> str:
+    """``json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)`` nested ``indent`` deep; strings,
+    integers, lists and dicts with string keys (all a CSL item holds) without json's slower indenting encoder."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    inner = indent + "  "
+    if type(value) is dict and value and all(type(key) is str for key in value):
+        members = []
+        for key, member in sorted(value.items()):
+            text = encode_basestring(member) if type(member) is str else _dump_json(member, inner)
+            members.append(f"{inner}{encode_basestring(key)}: {text}")
+        return "{\n" + ",\n".join(members) + "\n" + indent + "}"
+    if type(value) is list and value:
+        separator = ",\n" + inner
+        return "[\n" + inner + separator.join([_dump_json(member, inner) for member in value]) + "\n" + indent + "]"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2).replace("\n", "\n" + indent)
 
 
 def join_csl(dumped_items: Iterable[str]) -> str:
@@ -178,8 +198,13 @@ def join_csl(dumped_items: Iterable[str]) -> str:
 # ---------------------------------------------------------------- RIS
 
 
-def _ris_line(tag: str, value: str) -> str:
-    return f"{tag}  - {' '.join(value.split())}"
+def _ris_lines(tags: Iterable[tuple[str, str | None]]) -> list[str]:
+    """``TAG  - value`` for each tag with a value, the value on one line; tags with only whitespace are left out."""
+    lines = []
+    for tag, value in tags:
+        if value and (value := " ".join(value.split())):
+            lines.append(f"{tag}  - {value}")
+    return lines
 
 
 def paper_to_ris(paper: Paper, library: Library) -> str:
@@ -214,9 +239,7 @@ def paper_to_ris(paper: Paper, library: Library) -> str:
         ("AB", _plain_text(paper.abstract)),
         ("N1", paper.note),
     ]
-    lines = [_ris_line("TY", ris_type)]
-    lines += [_ris_line(tag, value) for tag, value in tags if value and value.strip()]
-    lines.append("ER  - ")
+    lines = [f"TY  - {ris_type}", *_ris_lines(tags), "ER  - "]
     return RIS_EOL.join(lines) + RIS_EOL
 
 
@@ -228,15 +251,31 @@ def join_ris(records: Iterable[str]) -> str:
 # ---------------------------------------------------------------- files
 
 
-def citation_files(library: Library) -> Iterator[tuple[str, str]]:
-    """Every CSL-JSON and RIS file: one of each per paper, beside its .bib, and all.json, all.ris."""
-    items: dict[str, str] = {}
-    records: dict[str, str] = {}
-    for paper_id, paper in library.papers.items():  # each paper converted once, for its files and the bundles
-        items[paper_id] = dump_csl_item(paper_to_csl(paper, library))
-        records[paper_id] = paper_to_ris(paper, library)
-        yield f"papers/{paper_id}/{paper_id}.json", join_csl([items[paper_id]])
-        yield f"papers/{paper_id}/{paper_id}.ris", records[paper_id]
+def csl_entry(paper: Paper, library: Library) -> str:
+    """The paper's CSL-JSON item as ``dump_csl_item`` writes it; depends only on the paper and its venue."""
+    return dump_csl_item(paper_to_csl(paper, library))
+
+
+def csl_entries(library: Library) -> dict[str, str]:
+    """Every paper's ``csl_entry``, made once per build and shared by its file and all.json."""
+    return {paper_id: csl_entry(paper, library) for paper_id, paper in library.papers.items()}
+
+
+def ris_entries(library: Library) -> dict[str, str]:
+    """Every paper's RIS record, made once per build and shared by its file and all.ris."""
+    return {paper_id: paper_to_ris(paper, library) for paper_id, paper in library.papers.items()}
+
+
+def citation_files(
+    library: Library, csl: Mapping[str, str] | None = None, ris: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """Every CSL-JSON and RIS file: one of each per paper, beside its .bib, and all.json, all.ris.
+    ``csl`` and ``ris`` are ``csl_entries`` and ``ris_entries``, if the caller has them already."""
+    csl = csl_entries(library) if csl is None else csl
+    ris = ris_entries(library) if ris is None else ris
+    for paper_id in library.papers:
+        yield f"papers/{paper_id}/{paper_id}.json", join_csl([csl[paper_id]])
+        yield f"papers/{paper_id}/{paper_id}.ris", ris[paper_id]
     everything = sorted(library.papers)
-    yield "all.json", join_csl(items[paper_id] for paper_id in everything)
-    yield "all.ris", join_ris(records[paper_id] for paper_id in everything)
+    yield "all.json", join_csl(csl[paper_id] for paper_id in everything)
+    yield "all.ris", join_ris(ris[paper_id] for paper_id in everything)

@@ -12,16 +12,20 @@ import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from unidecode import unidecode
 
 from .model import AuthorRef, Library, Name, Paper, Person, Problem, Topic, VenueCatalog
 from .names import slug
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_LETTERS = re.compile(r"[a-z]+")
+
 
 def name_key(name: Name) -> str:
     """Spellings that differ only by case, accents, punctuation or spacing are one spelling."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", unidecode(name.as_first_last()).lower()).split())
+    return " ".join(_NOT_ALNUM.sub(" ", unidecode(name.as_first_last()).lower()).split())
 
 
 def person_id_for(name: Name) -> str:
@@ -38,20 +42,79 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])", re.IGNORECASE)
 
 
-def topic_matcher(topics: Iterable[Topic]) -> list[tuple[str, list[re.Pattern[str]]]]:
-    return [(topic.id, [_phrase_pattern(p) for p in topic.phrases]) for topic in topics]
+# Besides ASCII letters, the characters ``[a-z]`` matches when case is ignored, as the letter each is.
+_CASELESS_LETTERS = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
 
 
-def match_topics(paper: Paper, matcher: list[tuple[str, list[re.Pattern[str]]]]) -> tuple[str, ...]:
+def fold_case(text: str) -> str:
+    """The text as ``re.IGNORECASE`` compares it with lower-case ASCII, one character for one:
+    ``İ``, ``ı``, ``ſ`` and the Kelvin sign become ``i``, ``i``, ``s``, ``k``; ASCII is lower-cased."""
+    if not text.isascii():
+        for char, letter in _CASELESS_LETTERS:
+            text = text.replace(char, letter)
+    return text.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPhrase:
+    topic_index: int
+    words: frozenset[str]  # all of them occur in any text the pattern matches
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatcher:
+    """Every topic's phrases, looked up by word, so a text is searched only for phrases whose words it has."""
+
+    topic_ids: tuple[str, ...]
+    phrases_by_word: Mapping[str, tuple[TopicPhrase, ...]]  # phrases of ASCII words, by their longest word
+    other_phrases: tuple[TopicPhrase, ...]  # searched in every text, with ``_phrase_pattern``
+
+
+def _folded_pattern(words: list[str]) -> re.Pattern[str]:
+    """``_phrase_pattern`` for a text already passed through ``fold_case``, for ASCII letters and digits.
+    It starts with the first word, not with the look-behind, so ``re`` can scan for that word."""
+    first = words[0]
+    body = r"[\s\-]+".join(word + r"(?:s|es)?" for word in words).removeprefix(first)
+    return re.compile(rf"{first}(?<![a-z0-9]{first}){body}(?![a-z0-9])")
+
+
+def topic_matcher(topics: Iterable[Topic]) -> TopicMatcher:
+    topic_ids = []
+    by_word: dict[str, list[TopicPhrase]] = defaultdict(list)
+    others = []
+    for topic_index, topic in enumerate(topics):
+        topic_ids.append(topic.id)
+        for phrase in topic.phrases:
+            words = [word for word in re.split(r"[\s\-]+", phrase.strip().lower()) if word]
+            if words and all(word.isascii() and word.isalnum() for word in words):
+                longest = max(words, key=len)
+                by_word[longest].append(TopicPhrase(topic_index, frozenset(words), _folded_pattern(words)))
+            else:
+                others.append(TopicPhrase(topic_index, frozenset(), _phrase_pattern(phrase)))
+    return TopicMatcher(tuple(topic_ids), {word: tuple(phrases) for word, phrases in by_word.items()}, tuple(others))
+
+
+def match_topics(paper: Paper, matcher: TopicMatcher) -> tuple[str, ...]:
+    """The topics with a phrase in the title or abstract, in the taxonomy's order."""
     text = f"{paper.title}\n{paper.abstract or ''}"
-    return tuple(topic_id for topic_id, patterns in matcher if any(p.search(text) for p in patterns))
+    folded = fold_case(text)
+    found = {phrase.topic_index for phrase in matcher.other_phrases if phrase.pattern.search(text)}
+    for word, phrases in matcher.phrases_by_word.items():
+        if word in folded:
+            found.update(
+                phrase.topic_index for phrase in phrases
+                if phrase.topic_index not in found and all(w in folded for w in phrase.words)
+                and phrase.pattern.search(folded)
+            )
+    return tuple(topic_id for index, topic_id in enumerate(matcher.topic_ids) if index in found)
 
 
 # ---------------------------------------------------------------- the library
 
 
-def _newest_first(papers: Mapping[str, Paper], ids: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(ids), key=lambda i: (-(papers[i].year or 0), -(papers[i].month or 0), papers[i].title.casefold(), i)))
+def _newest_first_key(paper: Paper) -> tuple[int, int, str, str]:
+    return -(paper.year or 0), -(paper.month or 0), paper.title.casefold(), paper.id
 
 
 def build_library(
@@ -60,12 +123,19 @@ def build_library(
     people = dict(people)
     by_spelling = {name_key(variant): person.id for person in people.values() for variant in (person.name, *person.variants)}
     matcher = topic_matcher(topics.values())
+    person_by_name: dict[Name, str] = {}  # most names are printed on several papers
+
+    def person_of(name: Name) -> str:
+        if name not in person_by_name:
+            person_by_name[name] = by_spelling.get(name_key(name)) or person_id_for(name)
+        return person_by_name[name]
+
     resolved: dict[str, Paper] = {}
     for paper_id in sorted(papers):
         paper = papers[paper_id]
         authors = []
         for author in paper.authors:
-            person_id = author.person_id or by_spelling.get(name_key(author.name)) or person_id_for(author.name)
+            person_id = author.person_id or person_of(author.name)
             if person_id not in people:
                 people[person_id] = Person(person_id, author.name)
             authors.append(AuthorRef(author.name, person_id))
@@ -83,8 +153,11 @@ def build_library(
         if paper.year:
             by_year[paper.year].append(paper.id)
 
+    # One ranking, newest first, that every index keeps (a paper is in several indexes).
+    rank = {paper.id: position for position, paper in enumerate(sorted(resolved.values(), key=_newest_first_key))}
+
     def index(groups: dict) -> dict:
-        return {key: _newest_first(resolved, ids) for key, ids in sorted(groups.items())}
+        return {key: tuple(sorted(set(ids), key=rank.__getitem__)) for key, ids in sorted(groups.items())}
 
     return Library(
         papers=resolved,
@@ -101,22 +174,45 @@ def build_library(
 # ---------------------------------------------------------------- likely duplicates
 
 
+def _given_tokens(given: str | None) -> list[str]:
+    return _LETTERS.findall(unidecode(given).lower()) if given else []
+
+
 def _given_compatible(a: str | None, b: str | None) -> bool:
     """"Yi" ~ "Yi Ren", "J." ~ "Jane", "Hai-Tao" ~ "Haitao"; "Yi" !~ "Yu"."""
     if not a or not b:
         return False
-    tokens_a = re.findall(r"[a-z]+", unidecode(a).lower())
-    tokens_b = re.findall(r"[a-z]+", unidecode(b).lower())
+    return _tokens_compatible(_given_tokens(a), _given_tokens(b))
+
+
+def _tokens_compatible(tokens_a: list[str], tokens_b: list[str]) -> bool:
     if "".join(tokens_a) == "".join(tokens_b):
         return True
     shorter, longer = sorted((tokens_a, tokens_b), key=len)
     return all(s == l or (len(s) == 1 and l.startswith(s)) for s, l in zip(shorter, longer)) and bool(shorter)
 
 
+def _candidate_pairs(tokens: list[list[str]]) -> list[tuple[int, int]]:
+    """Index pairs (i < j) that can be compatible, in order: the same letters, the same first word,
+    or one first word that is an initial. Everything else differs in its first word."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    initials = []
+    for index, words in enumerate(tokens):
+        groups[("letters", "".join(words))].append(index)
+        if words and len(words[0]) > 1:
+            groups[("first", words[0])].append(index)
+        else:
+            initials.append(index)
+    pairs = {(i, j) for members in groups.values() for n, i in enumerate(members) for j in members[n + 1 :]}
+    pairs.update((min(i, j), max(i, j)) for i in initials for j in range(len(tokens)) if i != j)
+    return sorted(pairs)
+
+
 def likely_unmerged_people(library: Library, people_file: str) -> list[Problem]:
     """Pairs of people with the same family name and compatible given names, for a person to decide."""
     # Compatible given names start with the same letter, so only people sharing the family name and
-    # that initial are compared (a large corpus has thousands of people named Wang).
+    # that initial are compared (a large corpus has thousands of people named Wang), and among them
+    # only those whose first given names can match.
     by_family: dict[tuple[str, str], list[Person]] = defaultdict(list)
     for person in library.people.values():
         initial = name_key(Name(None, person.name.given or ""))[:1]
@@ -124,13 +220,14 @@ def likely_unmerged_people(library: Library, people_file: str) -> list[Problem]:
     problems = []
     for family in sorted(by_family):
         group = by_family[family]
-        for i, first in enumerate(group):
-            for second in group[i + 1 :]:
-                if _given_compatible(first.name.given, second.name.given):
-                    papers = ", ".join(library.papers_by_person[first.id][:2] + library.papers_by_person[second.id][:2])
-                    problems.append(Problem(
-                        people_file, None,
-                        f"'{first.name.as_first_last()}' and '{second.name.as_first_last()}' may be one person "
-                        f"({papers}); list one as a variant of the other",
-                    ))
+        tokens = [_given_tokens(person.name.given) for person in group]
+        for i, j in _candidate_pairs(tokens):
+            first, second = group[i], group[j]
+            if first.name.given and second.name.given and _tokens_compatible(tokens[i], tokens[j]):
+                papers = ", ".join(library.papers_by_person[first.id][:2] + library.papers_by_person[second.id][:2])
+                problems.append(Problem(
+                    people_file, None,
+                    f"'{first.name.as_first_last()}' and '{second.name.as_first_last()}' may be one person "
+                    f"({papers}); list one as a variant of the other",
+                ))
     return problems

@@ -7,8 +7,18 @@ import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 from .model import is_web_url
+
+# Markdown syntax that may stand anywhere (inline markup, an entity), and block syntax at a line's start
+# (a list, heading, quote, fence, setext underline or ordered list). Paragraphs of other text, whose
+# lines neither start nor end with whitespace (indentation, a hard break), are plain: markdown-it only
+# splits them at blank lines and escapes them, so ``_plain_paragraphs`` gives its output without parsing.
+_SYNTAX_CHARS = "\\`*_[<\r\x00"
+_ENTITY = re.compile(r"&(?:#|[A-Za-z][A-Za-z0-9]*;)")
+_BLOCK_START = re.compile(r"[-+=#>~]|\d+[.)]")
+_BLANK_LINES = re.compile(r"\n\n+")
 
 # A relative link ("../all.bib", "#top") names no scheme: nothing before its first ':' is a scheme.
 _RELATIVE = re.compile(r"^[^:/?#]*(?:[/?#]|$)")
@@ -27,14 +37,43 @@ def _markdown() -> MarkdownIt:
     return md
 
 
+def _plain_paragraphs(text: str) -> list[str] | None:
+    """The paragraphs of text that has no Markdown syntax, None if it may have some."""
+    if any(char in text for char in _SYNTAX_CHARS) or ("&" in text and _ENTITY.search(text)):
+        return None
+    for line in text.split("\n"):
+        if line and (line[0].isspace() or line[-1].isspace() or _BLOCK_START.match(line)):
+            return None
+    return [paragraph for paragraph in _BLANK_LINES.split(text.strip("\n")) if paragraph]
+
+
 def render_markdown(text: str | None) -> str:
-    return _markdown().render(text or "")
+    paragraphs = _plain_paragraphs(text or "")
+    if paragraphs is None:
+        return _render(text or "")
+    return "".join(f"<p>{escapeHtml(paragraph)}</p>\n" for paragraph in paragraphs)
 
 
 def markdown_to_text(text: str | None, limit: int | None = None) -> str:
     """Markdown as plain text (for meta descriptions, JSON-LD, feeds), cut at a word when ``limit`` is given."""
+    result = " ".join((text or "").split()) if _plain_paragraphs(text or "") is not None else _to_text(text or "")
+    if limit is not None and len(result) > limit:
+        result = result[: limit - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return result
+
+
+# Text with Markdown syntax is parsed; a page, its feed entry and its citation files each ask for it.
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> str:
+    return _markdown().render(text)
+
+
+@lru_cache(maxsize=4096)
+def _to_text(text: str) -> str:
     plain = []
-    for token in _markdown().parse(text or ""):
+    for token in _markdown().parse(text):
         for child in token.children or ():
             if child.type in ("text", "code_inline"):
                 plain.append(child.content)
@@ -42,7 +81,4 @@ def markdown_to_text(text: str | None, limit: int | None = None) -> str:
                 plain.append(" ")
         if token.type in ("paragraph_close", "list_item_close", "heading_close"):
             plain.append(" ")
-    result = " ".join("".join(plain).split())
-    if limit is not None and len(result) > limit:
-        result = result[: limit - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
-    return result
+    return " ".join("".join(plain).split())

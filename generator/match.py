@@ -8,6 +8,7 @@ every entry first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from unidecode import unidecode
@@ -21,13 +22,36 @@ ABSTRACT_BUCKET = 48  # key prefix length used to find abstract candidates
 
 _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
+class _AsciiTable(dict):
+    """``str.translate`` table giving unidecode's spelling of each character, filled as characters are met.
+
+    unidecode transliterates character by character, so this gives what it gives for a whole text,
+    without walking long abstracts in Python.
+    """
+
+    def __missing__(self, codepoint: int) -> str:
+        ascii_text = unidecode(chr(codepoint))
+        if not 0xD800 <= codepoint <= 0xDFFF:  # unidecode warns about surrogates every time
+            self[codepoint] = ascii_text
+        return ascii_text
+
+
+_ASCII = _AsciiTable()
+
+
+def _as_ascii(text: str) -> str:
+    return text if text.isascii() else text.translate(_ASCII)
+
+
+@lru_cache(maxsize=1 << 16)
 def text_key(text: str | None) -> str:
     """Case, accent, punctuation, spacing and LaTeX-markup insensitive form of a text."""
     if not text:
         return ""
-    return _NOT_ALNUM.sub("", unidecode(_LATEX_COMMAND.sub(" ", text)).lower())
+    return _NOT_ALNUM.sub("", _as_ascii(_LATEX_COMMAND.sub(" ", text)).lower())
 
 
 _STOPWORDS = frozenset(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the", "to", "with", "via", "using", "towards"])
@@ -37,7 +61,7 @@ def title_words(title: str | None) -> set[str]:
     """The distinctive words of a title, accent- and case-insensitive (for finding fuzzy-match candidates)."""
     if not title:
         return set()
-    words = re.findall(r"[a-z0-9]+", unidecode(_LATEX_COMMAND.sub(" ", title)).lower())
+    words = _WORD.findall(_as_ascii(_LATEX_COMMAND.sub(" ", title)).lower())
     return {word for word in words if len(word) >= 3 and word not in _STOPWORDS}
 
 

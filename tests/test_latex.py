@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.latex import decode_latex, has_latex
+from generator.latex import decode_latex, decode_latex_with_pylatexenc, has_latex
+from generator.names import parse_name, split_bibtex_names
+from generator.sources import decode_text, read_bytes
+from generator.sources.bibtex import NAME_FIELDS, TEXT_FIELDS, parse_entries, resolve_value
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -110,3 +117,70 @@ def test_text_without_latex_is_returned_unchanged(text):
 def test_bare_urls_are_kept_verbatim(path, before):
     url = f"https://example.org/{path}"
     assert url in decode_latex(f"{before}{url} here")
+
+
+# ---------------------------------------------------------------- the fast path equals pylatexenc
+
+
+def _fixture_values() -> list[str]:
+    """Every string import decodes in the test fixtures and the shipped content: BibTeX prose
+    fields and name parts, and each line of the other raw files."""
+    values: dict[str, None] = {}
+    paths = sorted((ROOT / "tests" / "data").rglob("*")) + sorted((ROOT / "content" / "raw").glob("*"))
+    paths += sorted((ROOT / "content" / "reference").glob("*.bib"))
+    for path in filter(Path.is_file, paths):
+        text, _ = decode_text(read_bytes(path), path.name)
+        if ".bib" not in path.name:
+            values.update(dict.fromkeys(line for line in text.split("\n") if has_latex(line)))
+            continue
+        entries, strings, _ = parse_entries(path.name, text)
+        for entry in entries:
+            for field in entry.fields:
+                value = resolve_value(str(field.value), strings)
+                if field.key.lower() in TEXT_FIELDS:
+                    values[value] = None
+                elif field.key.lower() in NAME_FIELDS:
+                    for name in map(parse_name, split_bibtex_names(value)):
+                        values.update(dict.fromkeys(filter(None, (name.family, name.given))))
+    return list(values)
+
+
+def test_fast_decoding_equals_pylatexenc_on_every_fixture_field():
+    values = _fixture_values()
+    assert len(values) > 300
+    assert [decode_latex(v) for v in values] == [decode_latex_with_pylatexenc(v) for v in values]
+
+
+_PIECES = [
+    "Word", "x", "model's", " ", "  ", "\n", "\n\n", "\t", "-", "--", "---", "----", "`", "``", "'", "''", "'''",
+    "!", "!`", "?", "?`", "~", "&", "^", "_", "#", "[", "]", "(", ")", '"', "@", ",", ".", ":", "é", "ü", "\u00a0",
+    "\\%", "\\&", "\\_", "\\#", "\\$", "%", "{", "}", "$", "\\", "\\\\", "\\{", "\\}", "\\ ",
+    '{\\"u}', "{\\'e}", '{\\"{u}}', "{\\`a}", "{\\^o}", "{\\~n}", "{\\c{c}}", "{\\v{s}}", "{\\ss}", "{\\o}", "{\\i}",
+    "{\\'\\i}", "{\\aa}", "{\\l}", "{\\textasciicircum}", "{\\textbackslash}", "{\\textendash}", "{\\%}", "{\\&}",
+    "\\'e", '\\"u', "\\ss", "\\ss ", "\\o{}", "\\c{c}", "\\v s", "\\'{}", '\\"',
+    "{BERT}", "{S}", "{--}", "{\\em x}", "{\\bf y}", "\\item", "\\begin{itemize}", "\\end{itemize}", "\\verb|a{|",
+    "$x^2$", "$\\alpha$", "$O(n)$", "$a\\$b$", "$$", "\\(", "\\)", "\\[", "\\]", "\\url{https://x.org/a_b}",
+    "https://y.org/~a--b", "\\href{https://z.org}{site}", "\\textasciicircum", "\\ensuremath{\\rightarrow}",
+]
+_COMMANDS = ["\\textit", "\\emph", "\\textbf", "\\textsc", "\\texttt", "\\textrm", "\\ensuremath", "\\mbox", "\\underline",
+             "\\foo", "\\c", "\\v", "\\u", "\\textcolor", "\\cite", "\\url", "\\href", "\\textsuperscript", "\\mathbf"]
+
+
+def _latex_texts() -> st.SearchStrategy[str]:
+    pieces = st.one_of(st.sampled_from(_PIECES), st.text(st.characters(codec="utf-8"), max_size=3))
+    return st.recursive(
+        pieces,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=6).map("".join),
+            inner.map(lambda text: "{" + text + "}"),
+            inner.map(lambda text: "$" + text + "$"),
+            st.tuples(st.sampled_from(_COMMANDS), inner).map(lambda pair: f"{pair[0]}{{{pair[1]}}}"),
+        ),
+        max_leaves=24,
+    )
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_latex_texts(), max_size=8).map("".join))
+def test_fast_decoding_equals_pylatexenc(text):
+    assert decode_latex(text) == decode_latex_with_pylatexenc(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
@@ -116,9 +117,11 @@ def record_from_entry(label: str, entry: Entry, strings: dict[str, str]) -> tupl
             problems.append(Problem(label, entry.start_line + 1, f"{entry.key}: field {name!r} repeated; first kept"))
             continue
         if name in NAME_FIELDS:
-            fields[name] = [_decode_name(raw) for raw in split_bibtex_names(value)]
-        elif name in TEXT_FIELDS:
+            fields[name] = [dict(_decode_name(raw)) for raw in split_bibtex_names(value)]
+        elif name in _OWN_TEXT_FIELDS:
             fields[name] = decode_latex(value)
+        elif name in TEXT_FIELDS:
+            fields[name] = _decode_shared(value)
         else:
             fields[name] = value.strip()
     return RawRecord(label, entry.start_line + 1, FORMAT, fields), problems
@@ -184,7 +187,19 @@ def _resolve_strings(blocks: list) -> dict[str, str]:
     return strings
 
 
+# Prose fields each entry has its own of; the others (booktitle, publisher, address...) repeat
+# from entry to entry and are decoded once.
+_OWN_TEXT_FIELDS = frozenset({"title", "abstract", "note", "keywords"})
+
+
+@lru_cache(maxsize=1 << 14)
+def _decode_shared(value: str) -> str:
+    return decode_latex(value)
+
+
+@lru_cache(maxsize=1 << 16)
 def _decode_name(raw: str) -> dict[str, str]:
+    """One name, decoded; the same dict for every entry that has it, so callers copy it."""
     name = parse_name(raw)
     # A family name that decodes to nothing ("{") is kept as written rather than lost.
     decoded = {"family": decode_latex(name.family).strip() or name.family}
