@@ -6,6 +6,7 @@ broken record never reaches the site and the previous site stays as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -40,6 +41,7 @@ from .outputs import (
 )
 from .parallel import parallel_map
 from .records import load_records
+from .related import related_papers
 from .write import SiteWriter, WriteError
 
 # progress(label, total) -> advance(n): how long phases report how far they are (a bar on a terminal).
@@ -125,13 +127,15 @@ def _build(library: Library, warnings: list[Problem], config: SiteConfig, option
         for name in template_names(config.templates_dir):
             env.get_template(name)  # compiled once here, not once per worker
         markdown_pages = pages.load_markdown_pages(config.content_dir)
-        keys = {paper_id: paper_key(paper) for paper_id, paper in library.papers.items()}
+        keys = {paper_id: paper_key(paper, library.records.get(paper_id)) for paper_id, paper in library.papers.items()}
         site_key = global_key(config, library, _registry(config), markdown_pages)
         artifacts = _artifacts(library, keys, site_key, cache, options)
+    with timer("related"):
+        related = related_papers(library, config.related_papers) if config.related_papers else {}
     with timer("plan"):
         shards = search.shard_count(len(library.papers))
-        planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards)
-        output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key)
+        planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards, related)
+        output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key, related)
         planned = output_planner.outputs()
     # The files of the last build, and its search index folders (ending in "/"), which a build may replace.
     previous = {**state.outputs, **{f"{bundle}/": "" for bundle in state.bundles}} if state is not None else None
@@ -261,7 +265,7 @@ def load_library(config: SiteConfig, check_folders: bool = True, cache: BuildCac
     problems += check_venue_references(content, catalog, loaded.papers.values())
     if problems:
         raise BuildError(problems)
-    library = build_library(loaded.papers, catalog, people, topics)
+    library = dataclasses.replace(build_library(loaded.papers, catalog, people, topics), records=loaded.papers)
     warnings = likely_unmerged_people(library, str(content / store.PEOPLE_FILE))
     return library, warnings
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
+from .library import build_library
 from .model import Paper, Problem, Unresolved, VenueCatalog
+from .people_lint import likely_duplicates, likely_homonyms
 
 
 @dataclass(frozen=True)
@@ -15,13 +17,22 @@ class CheckResult:
     paper_count: int
     problems: list[Problem]
     unresolved: list[Unresolved]
+    # For a person to decide, not errors: spellings that may be one person, one name that may be two people.
+    people_findings: list[Problem] = field(default_factory=list)
 
 
 def check_content(content_dir: Path) -> CheckResult:
     catalog, problems = store.load_venues(content_dir)
     loaded = store.load_papers(content_dir)
-    problems += loaded.problems + check_venue_references(content_dir, catalog, loaded.papers.values())
-    return CheckResult(len(loaded.papers), problems, store.load_unresolved(content_dir))
+    people, people_problems = store.load_people(content_dir)
+    topics, topic_problems = store.load_topics(content_dir)
+    problems += loaded.problems + people_problems + topic_problems
+    problems += check_venue_references(content_dir, catalog, loaded.papers.values())
+    library = build_library(loaded.papers, catalog, people, topics)
+    people_file = str(content_dir / store.PEOPLE_FILE)
+    findings = likely_duplicates(library, set(people)) + likely_homonyms(library)
+    return CheckResult(len(loaded.papers), problems, store.load_unresolved(content_dir),
+                       [finding.to_problem(people_file) for finding in findings])
 
 
 def check_venue_references(content_dir: Path, catalog: VenueCatalog, papers: Iterable[Paper]) -> list[Problem]:

@@ -117,7 +117,9 @@ def check_command(content_dir: Path) -> None:
     _print_problems(result.problems)
     for entry in result.unresolved:
         click.echo(f"{entry.file}:{entry.line}: unresolved: {entry.text[:70]}...", err=True)
-    click.echo(f"{result.paper_count} records checked, {len(result.problems)} problems, {len(result.unresolved)} unresolved entries")
+    _print_problems(result.people_findings)
+    click.echo(f"{result.paper_count} records checked, {len(result.problems)} problems, {len(result.unresolved)} "
+               f"unresolved entries, {len(result.people_findings)} people to look at")
     sys.exit(1 if result.problems else 0)
 
 

@@ -31,6 +31,7 @@ class SiteConfig:
     base_url: str | None = None
     repository_url: str | None = None
     language: str = "en"
+    related_papers: int = 5  # how many related papers each paper page lists; 0 for none
     content_dir: Path = Path("content")
     output_dir: Path = Path("site")
     templates_dir: Path = Path("templates")
@@ -46,6 +47,8 @@ _SETTINGS: dict[str, tuple[bool, tuple[re.Pattern[str], str] | None]] = {
     "repository_url": (True, _URL),
     "language": (False, _LANGUAGE),
 }
+# Settings that are whole numbers: the smallest and largest value allowed.
+_NUMBERS: dict[str, tuple[int, int]] = {"related_papers": (0, 50)}
 
 
 def load_config(
@@ -104,8 +107,13 @@ def _read_site_file(path: Path) -> tuple[dict[Any, Any], list[Problem]]:
 
 def _check_setting(key: str, value: Any) -> str | None:
     """What is wrong with one setting, or None."""
+    if key in _NUMBERS:
+        low, high = _NUMBERS[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"must be a whole number from {low} to {high}, not {value!r}"
+        return None
     if key not in _SETTINGS:
-        return f"unknown setting (known: {', '.join(_SETTINGS)})"
+        return f"unknown setting (known: {', '.join([*_SETTINGS, *_NUMBERS])})"
     is_nullable, form = _SETTINGS[key]
     if value is None:
         return None if is_nullable else "must be set, not left empty"

@@ -97,8 +97,12 @@ def sitemap_xml(page_paths: list[str], base_url: str | None) -> str:
     return _serialize(urlset)
 
 
-def atom_feed(entries: list[FeedEntry], config: SiteConfig, feed_path: str) -> str:
+def atom_feed(entries: list[FeedEntry], config: SiteConfig, feed_path: str, title: str | None = None,
+              page_path: str = "") -> str:
     """An Atom 1.0 feed of ``entries``, newest first; ``feed_path`` is where the feed is published.
+
+    ``title`` names a feed narrower than the site's (one author's, one topic's), and ``page_path``
+    is the page it follows (``authors/<id>/``).
 
     Entry ids are the papers' addresses when ``base_url`` is known, else
     ``tag:bibsite.invalid,2024:papers/<id>``: either way they stay the same from build to build.
@@ -113,11 +117,11 @@ def atom_feed(entries: list[FeedEntry], config: SiteConfig, feed_path: str) -> s
         return relative_url(feed_path, target) or "./"
 
     feed = ET.Element("feed", {"xmlns": ATOM_NS, _XML_LANG: config.language})
-    _text(feed, "title", config.title)
+    _text(feed, "title", f"{config.title}: {title}" if title else config.title)
     if config.description:
         _text(feed, "subtitle", config.description)
     ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": href(feed_path)})
-    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": href("")})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": href(page_path)})
     _text(feed, "id", href(feed_path) if base_url else f"tag:{TAG_AUTHORITY}:{feed_path}")
     _text(feed, "updated", max((entry.updated for entry in entries), default=UNDATED))
     author = ET.SubElement(feed, "author")  # Atom needs an author for entries that list none

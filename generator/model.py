@@ -215,3 +215,5 @@ class Library:
     papers_by_venue: Mapping[str, tuple[str, ...]]
     papers_by_topic: Mapping[str, tuple[str, ...]]
     papers_by_year: Mapping[int, tuple[str, ...]]
+    # The records as stored (before people and topics were resolved), for showing a record's YAML.
+    records: Mapping[str, Paper] = field(default_factory=dict)

@@ -9,6 +9,7 @@ what a clean build would. Keys are cheap: no page is rendered to compute one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,9 +50,10 @@ def make_artifacts(paper: Paper, library: Library) -> Artifacts:
     )
 
 
-def paper_key(paper: Paper) -> str:
-    """The digest of a resolved record (person ids and topics included): it changes when anything shown of it does."""
-    return digest(repr(paper))
+def paper_key(paper: Paper, record: Paper | None = None) -> str:
+    """The digest of a resolved record (person ids and topics included) and of the record as stored
+    (its YAML is shown in the report link): it changes when anything shown of the paper does."""
+    return digest(repr(paper), repr(record))
 
 
 def global_key(config: SiteConfig, library: Library, registry_people: Iterable[object],
@@ -72,7 +74,9 @@ class OutputPlanner:
     """Lists every output with its key; making one renders or joins only when asked."""
 
     def __init__(self, library: Library, config: SiteConfig, env: Environment, planner: PagePlanner,
-                 artifacts: Mapping[str, Artifacts], keys: Mapping[str, str], global_key: str) -> None:
+                 artifacts: Mapping[str, Artifacts], keys: Mapping[str, str], global_key: str,
+                 related: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        self.related = related or {}
         self.library = library
         self.config = config
         self.env = env
@@ -91,14 +95,15 @@ class OutputPlanner:
 
     def outputs(self) -> list[Output]:
         pages = list(self.pages())
-        outputs = pages + list(self.exports()) + list(self.machine_files([o.path for o in pages]))
+        outputs = pages + list(self.exports()) + list(self.feeds()) + list(self.machine_files([o.path for o in pages]))
         return outputs + list(self.static_files())
 
     def pages(self) -> Iterator[Output]:
         library, planner, keys = self.library, self.planner, self.keys
         yield Output("index.html", self.key("home", *self.home_inputs()), self.render(planner.home_page))
         for paper_id, paper in library.papers.items():
-            yield Output(f"papers/{paper_id}/index.html", self.key("paper", keys[paper_id]),
+            yield Output(f"papers/{paper_id}/index.html",
+                         self.key("paper", keys[paper_id], *self.paper_keys(self.related.get(paper_id, ()))),
                          self.render(lambda paper=paper: planner.paper_page(paper)))
         for person_id, paper_ids in library.papers_by_person.items():
             yield Output(f"authors/{person_id}/index.html",
@@ -119,6 +124,8 @@ class OutputPlanner:
         for kind, index in (("venues", library.papers_by_venue), ("topics", library.papers_by_topic),
                             ("years", library.papers_by_year)):
             counts = [f"{name}\t{len(ids)}" for name, ids in index.items()]
+            if kind == "topics":  # its chart counts each topic's papers per year
+                counts += [repr(sorted(Counter(library.papers[i].year or 0 for i in ids).items())) for ids in index.values()]
             yield Output(f"{kind}/index.html", self.key(kind, *counts),
                          self.render(lambda kind=kind: planner.index_page_of(kind)))
         for page_slug, text in sorted(planner.markdown_pages.items()):
@@ -145,6 +152,20 @@ class OutputPlanner:
                      lambda: citation_formats.join_csl(artifacts[i].csl_item for i in everything))
         yield Output("all.ris", self.key("all.ris", *every_key),
                      lambda: citation_formats.join_ris(artifacts[i].ris for i in everything))
+
+    def feeds(self) -> Iterator[Output]:
+        """One Atom feed per author and per topic, so a reader can follow one person or one subject."""
+        library, config = self.library, self.config
+        owners = [("authors", person_id, library.people[person_id].name.as_first_last(), paper_ids)
+                  for person_id, paper_ids in library.papers_by_person.items()]
+        owners += [("topics", topic_id, library.topics[topic_id].name, paper_ids)
+                   for topic_id, paper_ids in library.papers_by_topic.items()]
+        for folder, owner, name, paper_ids in owners:
+            path = f"{folder}/{owner}/{feeds.FEED_PATH}"
+            newest = feeds.newest_entries(library.papers[i] for i in paper_ids)
+            yield Output(path, self.key("feed", path, name, *(self.keys[entry.id] for entry in newest)),
+                         lambda path=path, newest=newest, name=name, owner=f"{folder}/{owner}/":
+                         feeds.atom_feed(newest, config, path, title=name, page_path=owner))
 
     def machine_files(self, page_paths: list[str]) -> Iterator[Output]:
         config = self.config

@@ -16,13 +16,17 @@ from typing import Any
 
 from unidecode import unidecode
 
+from . import charts
 from .citation_formats import FORMATS as CITATION_FORMATS
 from .config import SiteConfig
 from .export import format_citation
 from .markup import markdown_to_text, render_markdown
 from .model import Library, Paper, is_web_url
 from .names import slug
+from .render import relative_url
+from .report import paper_report, person_report
 from .search import bundle_name
+from .store import dump_paper
 
 NEWEST_ON_HOME = 10
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -56,9 +60,11 @@ class PagePlanner:
     """Builds every page's context from one Library; small lookups are cached on the instance."""
 
     def __init__(self, library: Library, config: SiteConfig, bibtex: Mapping[str, str],
-                 markdown_pages: dict[str, str] | None = None, search_shards: int = 1) -> None:
+                 markdown_pages: dict[str, str] | None = None, search_shards: int = 1,
+                 related: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.library = library
         self.search_shards = search_shards
+        self.related = related or {}  # paper id -> the ids of the papers most related to it
         self.bibtex = bibtex  # paper id -> its BibTeX entry (export.export_entries)
         self.config = config
         self.markdown_pages = markdown_pages or {}
@@ -182,6 +188,9 @@ class PagePlanner:
             "citation": format_citation(paper, self.library),
             "scholar_meta": self.scholar_meta(paper, links),
             "json_ld": _json_for_script(self.json_ld(paper, links)),
+            "related": [self.summary(self.library.papers[i]) for i in self.related.get(paper.id, ())],
+            "report_url": paper_report(self.config.repository_url, paper.id,
+                                       dump_paper(self.library.records.get(paper.id, paper))),
         }
         return Page(path, "paper.html", context)
 
@@ -261,23 +270,38 @@ class PagePlanner:
     def author_page(self, person_id: str) -> Page:
         person = self.library.people[person_id]
         paper_ids = self.library.papers_by_person[person_id]
+        folder = f"authors/{person_id}"
+        coauthors = self.tally_coauthors(person_id, paper_ids)
+        variants = [v.as_first_last() for v in person.variants]
+        network = charts.coauthor_network_svg(
+            (person_id, person.name.as_first_last()),
+            [(item["id"], item["name"], item["count"]) for item in coauthors],
+            lambda other: relative_url(f"{folder}/index.html", f"authors/{other}/"), "coauthor-network")
         extra = {"person": {"orcid": person.orcid, "homepage": _safe_href(person.homepage),
-                            "affiliation": person.affiliation,
-                            "variants": [v.as_first_last() for v in person.variants]},
-                 "coauthors": self.tally_coauthors(person_id, paper_ids),
-                 "bib_file": f"{person_id}.bib"}
-        return self.listing_page("author", f"authors/{person_id}", person.name.as_first_last(), paper_ids, extra)
+                            "affiliation": person.affiliation, "variants": variants},
+                 "coauthors": coauthors,
+                 "bib_file": f"{person_id}.bib",
+                 "feed_file": "feed.xml",
+                 "report_url": person_report(self.config.repository_url, person_id, person.name.as_first_last(),
+                                             variants, paper_ids),
+                 "charts": [self.year_chart(paper_ids, person.name.as_first_last())]
+                           + ([_chart(network)] if coauthors else [])}
+        return self.listing_page("author", folder, person.name.as_first_last(), paper_ids, extra)
 
     def venue_page(self, venue_id: str) -> Page:
         venue = self.library.venues.get(venue_id)
         name = venue.name if venue else venue_id
-        return self.listing_page("venue", f"venues/{venue_id}", name, self.library.papers_by_venue[venue_id],
-                                 {"short": venue.short if venue else venue_id, "bib_file": f"{venue_id}.bib"})
+        paper_ids = self.library.papers_by_venue[venue_id]
+        return self.listing_page("venue", f"venues/{venue_id}", name, paper_ids,
+                                 {"short": venue.short if venue else venue_id, "bib_file": f"{venue_id}.bib",
+                                  "charts": [self.year_chart(paper_ids, name)]})
 
     def topic_page(self, topic_id: str) -> Page:
         topic = self.library.topics[topic_id]
-        return self.listing_page("topic", f"topics/{topic_id}", topic.name, self.library.papers_by_topic[topic_id],
-                                 {"topic_description": topic.description})
+        paper_ids = self.library.papers_by_topic[topic_id]
+        return self.listing_page("topic", f"topics/{topic_id}", topic.name, paper_ids,
+                                 {"topic_description": topic.description, "feed_file": "feed.xml",
+                                  "charts": [self.year_chart(paper_ids, topic.name)]})
 
     def year_page(self, year: int) -> Page:
         return self.listing_page("year", f"years/{year}", str(year), self.library.papers_by_year[year], {})
@@ -297,6 +321,7 @@ class PagePlanner:
             "topics": self.tally(paper_ids, "topic") if kind != "topic" else [],
             "years": self.tally(paper_ids, "year") if kind != "year" else [],
             "person": None, "coauthors": [], "bib_file": None, "short": name, "topic_description": None,
+            "feed_file": None, "report_url": None, "charts": [],
             **extra,
         }
         return Page(path, "listing.html", context)
@@ -327,7 +352,15 @@ class PagePlanner:
             counts.update({a.person_id for a in self.library.papers[paper_id].authors} - {person_id})
         people = self.library.people
         ordered = sorted(counts.items(), key=lambda item: (-item[1], people[item[0]].name.family.casefold(), item[0]))
-        return [{"name": people[i].name.as_first_last(), "url": f"authors/{i}/", "count": n} for i, n in ordered]
+        return [{"id": i, "name": people[i].name.as_first_last(), "url": f"authors/{i}/", "count": n}
+                for i, n in ordered]
+
+    def year_chart(self, paper_ids: tuple[str, ...], name: str) -> dict[str, str]:
+        counts = Counter(self.library.papers[i].year for i in paper_ids)
+        dated = {year: count for year, count in counts.items() if year}
+        chart = charts.papers_per_year_svg(dated, f"Papers per year: {name}", "papers-per-year")
+        undated = counts.get(None, 0) + counts.get(0, 0)
+        return _chart(chart, f"{undated} undated paper{'s' if undated != 1 else ''} not shown." if undated else None)
 
     def index_pages(self) -> Iterator[Page]:
         yield self.authors_index()
@@ -358,8 +391,15 @@ class PagePlanner:
         if kind == "topics":
             topics = [{"name": library.topics[i].name, "description": library.topics[i].description,
                        "url": f"topics/{i}/", "count": len(ids)} for i, ids in library.papers_by_topic.items()]
-            return self.index_page("topics", "Topics",
+            page = self.index_page("topics", "Topics",
                                    [{"letter": None, "entries": sorted(topics, key=lambda t: t["name"].casefold())}])
+            rows = [(i, library.topics[i].name, Counter(y for p in ids if (y := library.papers[p].year)))
+                    for i, ids in sorted(library.papers_by_topic.items(), key=lambda item: library.topics[item[0]].name.casefold())]
+            if rows:
+                chart = charts.topic_year_svg(rows, lambda i: relative_url("topics/index.html", f"topics/{i}/"),
+                                              "topics-by-year")
+                page.context["index"]["charts"] = [_chart(chart)]
+            return page
         years = [{"name": str(y), "url": f"years/{y}/", "count": len(ids)}
                  for y, ids in sorted(library.papers_by_year.items(), reverse=True)]
         return self.index_page("years", "Years", [{"letter": None, "entries": years}])
@@ -367,7 +407,7 @@ class PagePlanner:
     def index_page(self, folder: str, title: str, sections: list[dict[str, Any]]) -> Page:
         path = f"{folder}/index.html"
         context = self.base_context(path, title, f"{title} of {self.config.title}")
-        context["index"] = {"kind": folder, "title": title, "sections": sections}
+        context["index"] = {"kind": folder, "title": title, "sections": sections, "charts": []}
         return Page(path, "index_list.html", context)
 
     def markdown_page(self, slug: str, text: str) -> Page:
@@ -381,6 +421,11 @@ class PagePlanner:
         context = self.base_context("404.html", "Page not found")
         context["absolute_links"] = True  # hosts serve it at whatever address was missing
         return Page("404.html", "404.html", context)
+
+
+def _chart(chart: charts.Chart, note: str | None = None) -> dict[str, str | None]:
+    """A chart as a page shows it: the picture, then its numbers as a table for screen readers and copying."""
+    return {"title": chart.title, "svg": chart.svg, "table": charts.chart_table_html(chart), "note": note}
 
 
 def _markdown_title(slug: str, text: str) -> str:
