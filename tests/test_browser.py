@@ -301,7 +301,9 @@ def page_path(site: ServedSite, kind: str) -> str:
 
 def follow_first_link(page: Page, target: re.Pattern[str]) -> None:
     """Click the first link in <main> whose resolved address matches ``target``."""
-    hrefs: list[str] = page.locator("main a[href]").evaluate_all("links => links.map(link => link.href)")
+    # SVG links (chart nodes) have no string .href: resolve each attribute against the page instead.
+    hrefs: list[str] = page.locator("main a[href]").evaluate_all(
+        "links => links.map(link => new URL(link.getAttribute('href'), document.baseURI).href)")
     matching = [index for index, href in enumerate(hrefs) if target.match(href)]
     assert matching, f"no link in <main> of {page.url} matches {target.pattern}"
     page.locator("main a[href]").nth(matching[0]).click()

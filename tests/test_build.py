@@ -84,6 +84,7 @@ def test_build_writes_one_page_per_paper_person_venue_year_and_index(tmp_path: P
         "authors/index.html", "venues/index.html", "topics/index.html", "years/index.html",
         "venues/acl/index.html", "venues/acl/acl.bib", "years/2021/index.html", "years/2023/index.html",
         *(f"authors/{p}/index.html" for p in people), *(f"authors/{p}/{p}.bib" for p in people),
+        *(f"authors/{p}/feed.xml" for p in people),
         *(f"papers/{p}/index.html" for p in papers), *(f"papers/{p}/{p}.bib" for p in papers),
         "all.json", "all.ris", *(f"papers/{p}/{p}.json" for p in papers), *(f"papers/{p}/{p}.ris" for p in papers),
     }

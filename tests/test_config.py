@@ -38,7 +38,7 @@ def test_reports_bad_settings_and_keeps_defaults(tmp_path: Path) -> None:
     config, problems = load(tmp_path)
     assert problems == [
         f"{site}: title: must be non-empty text, not int 42",
-        f"{site}: colour: unknown setting (known: title, description, owner, base_url, repository_url, language)",
+        f"{site}: colour: unknown setting (known: title, description, owner, base_url, repository_url, language, related_papers)",
         f"{site}: base_url: 'example.org' is not a URL starting with http:// or https://",
     ]
     assert (config.title, config.base_url, config.language) == ("Publications", None, "en")
