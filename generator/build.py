@@ -23,7 +23,7 @@ try:
 except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
 
-from . import pages, render, search, store
+from . import pages, render, search, store, versions
 from .cache import BuildCache, BuildState, digest, input_signature
 from .check import check_venue_references
 from .config import SiteConfig
@@ -262,10 +262,13 @@ def load_library(config: SiteConfig, check_folders: bool = True, cache: BuildCac
     people, people_problems = store.load_people(content)
     topics, topic_problems = store.load_topics(content)
     problems += loaded.problems + people_problems + topic_problems
-    problems += check_venue_references(content, catalog, loaded.papers.values())
+    groups, version_problems = versions.load_groups(content)
+    problems += check_venue_references(content, catalog, loaded.papers.values()) + version_problems
+    problems += versions.check_references(content, groups, loaded.papers)
     if problems:
         raise BuildError(problems)
-    library = dataclasses.replace(build_library(loaded.papers, catalog, people, topics), records=loaded.papers)
+    library = dataclasses.replace(build_library(loaded.papers, catalog, people, topics), records=loaded.papers,
+                                  versions=versions.confirmed_groups(groups, loaded.papers))
     warnings = likely_unmerged_people(library, str(content / store.PEOPLE_FILE))
     return library, warnings
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import store
+from . import store, versions
 from .library import build_library
 from .model import Paper, Problem, Unresolved, VenueCatalog
 from .people_lint import likely_duplicates, likely_homonyms
@@ -17,8 +17,9 @@ class CheckResult:
     paper_count: int
     problems: list[Problem]
     unresolved: list[Unresolved]
-    # For a person to decide, not errors: spellings that may be one person, one name that may be two people.
-    people_findings: list[Problem] = field(default_factory=list)
+    # For a person to decide, not errors: spellings that may be one person, one name that may be two
+    # people, proposed version groups.
+    findings: list[Problem] = field(default_factory=list)
 
 
 def check_content(content_dir: Path) -> CheckResult:
@@ -27,12 +28,17 @@ def check_content(content_dir: Path) -> CheckResult:
     people, people_problems = store.load_people(content_dir)
     topics, topic_problems = store.load_topics(content_dir)
     problems += loaded.problems + people_problems + topic_problems
-    problems += check_venue_references(content_dir, catalog, loaded.papers.values())
+    groups, version_problems = versions.load_groups(content_dir)
+    problems += check_venue_references(content_dir, catalog, loaded.papers.values()) + version_problems
+    problems += versions.check_references(content_dir, groups, loaded.papers)
     library = build_library(loaded.papers, catalog, people, topics)
     people_file = str(content_dir / store.PEOPLE_FILE)
-    findings = likely_duplicates(library, set(people)) + likely_homonyms(library)
-    return CheckResult(len(loaded.papers), problems, store.load_unresolved(content_dir),
-                       [finding.to_problem(people_file) for finding in findings])
+    findings = [finding.to_problem(people_file)
+                for finding in likely_duplicates(library, set(people)) + likely_homonyms(library)]
+    findings += [Problem(str(content_dir / versions.VERSIONS_FILE), None,
+                         f"proposed version group {', '.join(group.papers)} ({group.reason}): confirm or reject it")
+                 for group in groups if group.status == "proposed"]
+    return CheckResult(len(loaded.papers), problems, store.load_unresolved(content_dir), findings)
 
 
 def check_venue_references(content_dir: Path, catalog: VenueCatalog, papers: Iterable[Paper]) -> list[Problem]:

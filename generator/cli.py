@@ -63,8 +63,10 @@ def main() -> None:
 def import_command(paths: tuple[Path, ...], content_dir: Path, fmt: str | None, reference: Path | None) -> None:
     """Read raw listings and write normalized records into CONTENT/papers/."""
     from .importer import import_sources
+    from .versions import VERSIONS_FILE, propose_versions
 
     report = import_sources(list(paths), content_dir, fmt=fmt, reference=reference)
+    proposals = propose_versions(content_dir)
     _print_problems(report.problems + report.rejected)
     for entry in report.unresolved:
         click.echo(f"{entry.file}:{entry.line}: unresolved: {entry.text[:70]}...", err=True)
@@ -72,6 +74,8 @@ def import_command(paths: tuple[Path, ...], content_dir: Path, fmt: str | None, 
         click.echo(line)
     if reference is not None:
         click.echo(f"  {report.resolved_with_reference} completed from {reference.name}")
+    if proposals:
+        click.echo(f"  {proposals} new version groups proposed in {content_dir / VERSIONS_FILE} (confirm or reject them)")
     sys.exit(1 if report.problems or report.rejected else 0)
 
 
@@ -117,9 +121,9 @@ def check_command(content_dir: Path) -> None:
     _print_problems(result.problems)
     for entry in result.unresolved:
         click.echo(f"{entry.file}:{entry.line}: unresolved: {entry.text[:70]}...", err=True)
-    _print_problems(result.people_findings)
+    _print_problems(result.findings)
     click.echo(f"{result.paper_count} records checked, {len(result.problems)} problems, {len(result.unresolved)} "
-               f"unresolved entries, {len(result.people_findings)} people to look at")
+               f"unresolved entries, {len(result.findings)} things to decide (people, versions)")
     sys.exit(1 if result.problems else 0)
 
 

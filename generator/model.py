@@ -217,3 +217,5 @@ class Library:
     papers_by_year: Mapping[int, tuple[str, ...]]
     # The records as stored (before people and topics were resolved), for showing a record's YAML.
     records: Mapping[str, Paper] = field(default_factory=dict)
+    # Paper id -> the members of its confirmed version group (content/versions.yaml), the one to cite first.
+    versions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -103,7 +103,8 @@ class OutputPlanner:
         yield Output("index.html", self.key("home", *self.home_inputs()), self.render(planner.home_page))
         for paper_id, paper in library.papers.items():
             yield Output(f"papers/{paper_id}/index.html",
-                         self.key("paper", keys[paper_id], *self.paper_keys(self.related.get(paper_id, ()))),
+                         self.key("paper", keys[paper_id], *self.paper_keys(self.related.get(paper_id, ())),
+                                  "versions", *self.paper_keys(library.versions.get(paper_id, ()))),
                          self.render(lambda paper=paper: planner.paper_page(paper)))
         for person_id, paper_ids in library.papers_by_person.items():
             yield Output(f"authors/{person_id}/index.html",

@@ -27,6 +27,7 @@ from .render import relative_url
 from .report import paper_report, person_report
 from .search import bundle_name
 from .store import dump_paper
+from .versions import version_label
 
 NEWEST_ON_HOME = 10
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -189,10 +190,33 @@ class PagePlanner:
             "scholar_meta": self.scholar_meta(paper, links),
             "json_ld": _json_for_script(self.json_ld(paper, links)),
             "related": [self.summary(self.library.papers[i]) for i in self.related.get(paper.id, ())],
+            "versions": self.versions(paper),
+            "cite_instead": self.cite_instead(paper),
             "report_url": paper_report(self.config.repository_url, paper.id,
                                        dump_paper(self.library.records.get(paper.id, paper))),
         }
         return Page(path, "paper.html", context)
+
+    def versions(self, paper: Paper) -> list[dict[str, Any]]:
+        """Every version of the work: the members of its confirmed group, and a preprint merged into this record."""
+        shown = []
+        for paper_id in self.library.versions.get(paper.id, ()):
+            other = self.library.papers[paper_id]
+            shown.append({"label": version_label(other), "summary": self.summary(other), "is_current": paper_id == paper.id})
+        if paper.arxiv and not paper.is_preprint:  # import merged its preprint into this record
+            shown.append({"label": "Preprint", "is_current": False, "summary": {
+                "title": f"arXiv:{paper.arxiv}", "url": f"https://arxiv.org/abs/{paper.arxiv}", "authors": [],
+                "venue": {"short": "arXiv", "name": "arXiv", "url": None}, "year": None}})
+        return shown if len(shown) > 1 or (shown and not shown[0]["is_current"]) else []
+
+    def cite_instead(self, paper: Paper) -> dict[str, Any] | None:
+        """The version to cite when it is not this one (a preprint's published version)."""
+        group = self.library.versions.get(paper.id, ())
+        if not group or group[0] == paper.id:
+            return None
+        preferred = self.library.papers[group[0]]
+        return {"label": version_label(preferred).lower(), "summary": self.summary(preferred),
+                "bibtex": self.bibtex[preferred.id], "citation": format_citation(preferred, self.library)}
 
     def paper_links(self, paper: Paper) -> list[dict[str, str]]:
         candidates = [("PDF", paper.links.get("pdf") or _anthology_pdf(paper.url))]
