@@ -55,9 +55,11 @@ test: $(TEST_STAMP) test-packages
 content: $(STAMP)
 	$(BIN)/bibsite import content/raw/* --resolve-with content/reference/acl-anthology-seeds.bib
 
+# Timings and memory on this machine; benchmarks/bench_build.py prints the scale table of the README.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_large_listing.py
+	$(BIN)/python benchmarks/bench_build.py
 
 clean:
 	rm -rf site site.tmp* .pytest_cache .hypothesis
