@@ -6,7 +6,6 @@ broken record never reaches the site and the previous site stays as it was.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import tempfile
@@ -23,11 +22,11 @@ try:
 except ImportError:  # not on Windows
     resource = None  # type: ignore[assignment]
 
-from . import pages, render, search, store, versions
+from . import pages, render, search, store
 from .cache import BuildCache, BuildState, digest, input_signature
-from .check import check_venue_references
+from .check import assemble_library
 from .config import SiteConfig
-from .library import build_library, likely_unmerged_people
+from .library import likely_unmerged_people
 from .model import Library, Problem
 from .outputs import (
     Artifacts,
@@ -257,18 +256,9 @@ def load_library(config: SiteConfig, check_folders: bool = True, cache: BuildCac
     if problems:
         raise BuildError(problems)
     content = config.content_dir
-    catalog, problems = store.load_venues(content)
-    loaded = load_records(content, cache, workers)
-    people, people_problems = store.load_people(content)
-    topics, topic_problems = store.load_topics(content)
-    problems += loaded.problems + people_problems + topic_problems
-    groups, version_problems = versions.load_groups(content)
-    problems += check_venue_references(content, catalog, loaded.papers.values()) + version_problems
-    problems += versions.check_references(content, groups, loaded.papers)
+    library, _, problems = assemble_library(content, load_records(content, cache, workers))
     if problems:
         raise BuildError(problems)
-    library = dataclasses.replace(build_library(loaded.papers, catalog, people, topics), records=loaded.papers,
-                                  versions=versions.confirmed_groups(groups, loaded.papers))
     warnings = likely_unmerged_people(library, str(content / store.PEOPLE_FILE))
     return library, warnings
 
