@@ -23,12 +23,14 @@ from .model import Library, Name, Paper, Venue
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MATH = re.compile(r"(\$[^$]+\$)")
-_SPECIALS = re.compile(r"([&%#_$])")
 # Characters that would end or unbalance a BibTeX value, or mean something to LaTeX.
 _BRACES_ETC = {
     "{": r"\{", "}": r"\}", "~": r"{\textasciitilde}", "^": r"{\textasciicircum}", "\\": r"{\textbackslash}", '"': '{"}',
 }
-_BRACES_TABLE = str.maketrans(_BRACES_ETC)
+_ESCAPES = str.maketrans({**_BRACES_ETC, **{special: "\\" + special for special in "&%#_$"}})
+_TO_ESCAPE = re.compile("[" + re.escape("".join(_BRACES_ETC) + "&%#_$") + "]")
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]*")
 # A word whose case carries meaning: an acronym or a mixed-case name (BERT, bert2BERT, WebCPM, LLMs).
 _WORD = re.compile(r"[^\W_]+")
 # Stand-ins for the protecting braces while the text is escaped (escaping would turn real braces into \{).
@@ -91,16 +93,21 @@ def proper_nouns() -> frozenset[str]:
 
 def to_latex(text: str, is_unicode: bool = False) -> str:
     """Text -> a BibTeX value: specials escaped, non-ASCII as LaTeX unless ``is_unicode``; ``$...$`` kept."""
+    if "$" not in text:  # no math: one part
+        return _escape(text, is_unicode)
     parts = []
     for index, part in enumerate(_MATH.split(text)):
-        if index % 2 and _is_safe_math(part):
-            parts.append(part)
-            continue
-        part = _SPECIALS.sub(r"\\\1", part.translate(_BRACES_TABLE))
-        part = part.replace("--", "-{}-").replace("--", "-{}-")  # "--" would print as a dash
-        # Plain ASCII (most text) has nothing left to encode.
-        parts.append(part if is_unicode or part.isascii() else "".join(map(_char_to_latex, part)))
+        parts.append(part if index % 2 and _is_safe_math(part) else _escape(part, is_unicode))
     return "".join(parts)
+
+
+def _escape(text: str, is_unicode: bool) -> str:
+    if _TO_ESCAPE.search(text):  # most text has nothing to escape, and a search costs less than a translation
+        text = text.translate(_ESCAPES)
+    if "--" in text:
+        text = text.replace("--", "-{}-").replace("--", "-{}-")  # "--" would print as a dash
+    # Plain ASCII (most text) has nothing left to encode.
+    return text if is_unicode or text.isascii() else "".join(map(_char_to_latex, text))
 
 
 def _is_safe_math(math: str) -> bool:
@@ -120,7 +127,8 @@ def protect_case(text: str, opening: str = "{", closing: str = "}") -> str:
 
     def protect(match: re.Match[str]) -> str:
         word = match.group(0)
-        if sum(char.isupper() for char in word) >= 2 or any(char.isupper() for char in word[1:]):
+        # Two capitals or more always include one after the first letter.
+        if not word[1:].islower() and any(map(str.isupper, word[1:])):
             return opening + word + closing
         if word in nouns:
             return opening + word[0] + closing + word[1:]
@@ -143,7 +151,7 @@ def _as_identifier(text: str) -> str:
 
 def _needs_group(text: str) -> bool:
     """A comma or a word "and" inside a name part would split it in BibTeX's name parser."""
-    return "," in text or bool(re.search(r"\band\b", text, re.IGNORECASE))
+    return "," in text or bool(_AND.search(text))
 
 
 def _name(name: Name, style: BibtexStyle) -> str:
@@ -221,7 +229,7 @@ def paper_fields(paper: Paper, library: Library, style: BibtexStyle = BibtexStyl
         fields.append(("pages", quoted(paper.pages).replace("-{}-", "--").replace("{\\textendash}", "--")))
     for key, value in sorted(paper.extra.items()):
         name = "type" if key == "bibtex_type" else key
-        if name not in {field for field, _ in fields} and re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+        if name not in {field for field, _ in fields} and _FIELD_NAME.fullmatch(name):
             fields.append((name, quoted(value)))
     if paper.abstract and style.has_abstracts:
         fields.append(("abstract", quoted(paper.abstract.replace("\n\n", " "))))

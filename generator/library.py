@@ -42,7 +42,8 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])", re.IGNORECASE)
 
 
-# Besides ASCII letters, the characters ``[a-z]`` matches when case is ignored, as the letter each is.
+# Besides ASCII letters, the characters ``[a-z]`` matches when case is ignored, as the letter each is
+# (tests/test_library.py checks this against every code point).
 _CASELESS_LETTERS = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
 
 
@@ -64,7 +65,10 @@ class TopicPhrase:
 
 @dataclass(frozen=True, slots=True)
 class TopicMatcher:
-    """Every topic's phrases, looked up by word, so a text is searched only for phrases whose words it has."""
+    """Every topic's phrases, looked up by word, so a text is searched only for phrases whose words it has.
+
+    A phrase of ASCII words is searched in the ``fold_case`` text without ``re.IGNORECASE``: a character
+    matches a letter or digit there exactly when it matches it ignoring case in the text itself."""
 
     topic_ids: tuple[str, ...]
     phrases_by_word: Mapping[str, tuple[TopicPhrase, ...]]  # phrases of ASCII words, by their longest word
@@ -101,12 +105,11 @@ def match_topics(paper: Paper, matcher: TopicMatcher) -> tuple[str, ...]:
     folded = fold_case(text)
     found = {phrase.topic_index for phrase in matcher.other_phrases if phrase.pattern.search(text)}
     for word, phrases in matcher.phrases_by_word.items():
-        if word in folded:
-            found.update(
-                phrase.topic_index for phrase in phrases
-                if phrase.topic_index not in found and all(w in folded for w in phrase.words)
-                and phrase.pattern.search(folded)
-            )
+        if word not in folded:
+            continue
+        for phrase in phrases:
+            if phrase.topic_index not in found and all(w in folded for w in phrase.words) and phrase.pattern.search(folded):
+                found.add(phrase.topic_index)
     return tuple(topic_id for index, topic_id in enumerate(matcher.topic_ids) if index in found)
 
 

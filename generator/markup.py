@@ -14,7 +14,7 @@ from .model import is_web_url
 # Markdown syntax that may stand anywhere (inline markup, an entity), and block syntax at a line's start
 # (a list, heading, quote, fence, setext underline or ordered list). Paragraphs of other text, whose
 # lines neither start nor end with whitespace (indentation, a hard break), are plain: markdown-it only
-# splits them at blank lines and escapes them, so ``_plain_paragraphs`` gives its output without parsing.
+# splits them at blank lines and escapes them, so their HTML and text are made here without parsing.
 _SYNTAX_CHARS = "\\`*_[<\r\x00"
 _ENTITY = re.compile(r"&(?:#|[A-Za-z][A-Za-z0-9]*;)")
 _BLOCK_START = re.compile(r"[-+=#>~]|\d+[.)]")
@@ -37,26 +37,27 @@ def _markdown() -> MarkdownIt:
     return md
 
 
-def _plain_paragraphs(text: str) -> list[str] | None:
-    """The paragraphs of text that has no Markdown syntax, None if it may have some."""
+def _is_plain(text: str) -> bool:
+    """True if the text is paragraphs without Markdown syntax; False if it may have some."""
     if any(char in text for char in _SYNTAX_CHARS) or ("&" in text and _ENTITY.search(text)):
-        return None
-    for line in text.split("\n"):
-        if line and (line[0].isspace() or line[-1].isspace() or _BLOCK_START.match(line)):
-            return None
-    return [paragraph for paragraph in _BLANK_LINES.split(text.strip("\n")) if paragraph]
+        return False
+    return not any(
+        line and (line[0].isspace() or line[-1].isspace() or _BLOCK_START.match(line)) for line in text.split("\n")
+    )
 
 
 def render_markdown(text: str | None) -> str:
-    paragraphs = _plain_paragraphs(text or "")
-    if paragraphs is None:
-        return _render(text or "")
-    return "".join(f"<p>{escapeHtml(paragraph)}</p>\n" for paragraph in paragraphs)
+    text = text or ""
+    if not _is_plain(text):
+        return _render(text)
+    paragraphs = _BLANK_LINES.split(text.strip("\n"))
+    return "".join(f"<p>{escapeHtml(paragraph)}</p>\n" for paragraph in paragraphs if paragraph)
 
 
 def markdown_to_text(text: str | None, limit: int | None = None) -> str:
     """Markdown as plain text (for meta descriptions, JSON-LD, feeds), cut at a word when ``limit`` is given."""
-    result = " ".join((text or "").split()) if _plain_paragraphs(text or "") is not None else _to_text(text or "")
+    text = text or ""
+    result = " ".join(text.split()) if _is_plain(text) else _to_text(text)
     if limit is not None and len(result) > limit:
         result = result[: limit - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
     return result

@@ -261,3 +261,31 @@ def test_citation_files_sit_beside_each_bib_and_bundle_everything(shipped_librar
     ]
     assert len(files) == 2 * len(shipped_library.papers) + 2
 
+
+
+def test_citation_files_are_the_per_paper_entries_joined(shipped_library) -> None:
+    csl, ris = citation_formats.csl_entries(shipped_library), citation_formats.ris_entries(shipped_library)
+    files = dict(citation_formats.citation_files(shipped_library))
+    assert files == dict(citation_formats.citation_files(shipped_library, csl, ris))
+    papers = [shipped_library.papers[paper_id] for paper_id in sorted(shipped_library.papers)]
+    assert files["all.json"] == json.dumps(
+        [citation_formats.paper_to_csl(paper, shipped_library) for paper in papers], ensure_ascii=False, sort_keys=True,
+        indent=2,
+    ) + "\n"
+    for paper in papers:
+        assert csl[paper.id] == citation_formats.csl_entry(paper, shipped_library)
+        assert ris[paper.id] == citation_formats.paper_to_ris(paper, shipped_library)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: st.lists(children, max_size=3) | st.tuples(children, children)
+    | st.dictionaries(st.text(max_size=4), children, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=6), _JSON_VALUES, max_size=6))
+def test_a_csl_item_is_dumped_as_json_dumps_would_indent_it(item: dict) -> None:
+    expected = json.dumps([item], ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    assert citation_formats.join_csl([citation_formats.dump_csl_item(item)]) == expected

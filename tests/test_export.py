@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from pathlib import Path
 
@@ -50,6 +51,43 @@ def test_to_latex(text: str, latex: str) -> None:
 )
 def test_protect_case(title: str, protected: str) -> None:
     assert export.protect_case(title) == protected
+
+
+def _to_latex_part_by_part(text: str, is_unicode: bool) -> str:
+    """to_latex step by step: split at math, then brace escapes, then a backslash before each special."""
+    parts = []
+    for index, part in enumerate(re.split(r"(\$[^$]+\$)", text)):
+        if index % 2 and export._is_safe_math(part):
+            parts.append(part)
+            continue
+        part = re.sub(r"([&%#_$])", r"\\\1", part.translate(str.maketrans(export._BRACES_ETC)))
+        part = part.replace("--", "-{}-").replace("--", "-{}-")
+        parts.append(part if is_unicode or part.isascii() else "".join(map(export._char_to_latex, part)))
+    return "".join(parts)
+
+
+_LATEX_TEXTS = st.lists(st.sampled_from(list("{}~^\\\"&%#_$- aZé") + ["--", "---", "$x$", "$a{b$", "Ŧ", "ế"]) | st.text(max_size=3),
+                        max_size=12).map("".join)
+
+
+@given(_LATEX_TEXTS, st.booleans())
+def test_to_latex_agrees_with_escaping_part_by_part(text: str, is_unicode: bool) -> None:
+    assert export.to_latex(text, is_unicode) == _to_latex_part_by_part(text, is_unicode)
+
+
+@given(st.lists(st.sampled_from(["BERT", "bert2BERT", "LLMs", "Chinese", "ÅSA", "Ǆemal", "ǅ", "ᾈ", "x", " ", "$A$"])
+                | st.text(max_size=4), max_size=8).map(" ".join))
+def test_protect_case_braces_words_with_a_capital_after_the_first_letter(title: str) -> None:
+    def protect(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if sum(char.isupper() for char in word) >= 2 or any(char.isupper() for char in word[1:]):
+            return "{" + word + "}"
+        return "{" + word[0] + "}" + word[1:] if word in export.proper_nouns() else word
+
+    parts = re.split(r"(\$[^$]+\$)", title)
+    assert export.protect_case(title) == "".join(
+        part if index % 2 else re.sub(r"[^\W_]+", protect, part) for index, part in enumerate(parts)
+    )
 
 
 def test_every_shipped_entry_parses_back_with_the_same_meaning(shipped_library) -> None:

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import store
-from generator.library import build_library, likely_unmerged_people, match_topics, topic_matcher
+from generator.library import (
+    _given_compatible,
+    _phrase_pattern,
+    build_library,
+    fold_case,
+    likely_unmerged_people,
+    match_topics,
+    name_key,
+    topic_matcher,
+)
 from generator.model import AuthorRef, Name, Paper, Person, Topic, VenueCatalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +129,84 @@ def test_people_file_problems_are_reported(tmp_path: Path) -> None:
     assert any("unknown field(s) ['colour']" in m for m in messages)
     assert any("id 'a' is used twice" in m for m in messages)
     assert any(m.startswith("people[2]") for m in messages)
+
+
+# ---------------------------------------------------------------- topic matching looks words up first
+
+
+def _topics_by_searching_every_phrase(paper: Paper, topics: list[Topic]) -> tuple[str, ...]:
+    """The plain definition: a topic applies when any of its phrase patterns is found in title or abstract."""
+    text = f"{paper.title}\n{paper.abstract or ''}"
+    return tuple(t.id for t in topics if any(_phrase_pattern(p).search(text) for p in t.phrases))
+
+
+def test_fold_case_is_how_ignorecase_compares_with_ascii_letters_and_digits() -> None:
+    every_character = "".join(map(chr, range(sys.maxunicode + 1)))
+    folded = fold_case(every_character)
+    assert len(folded) == len(every_character)  # one character for one, so positions agree
+    caseless = re.compile("[a-z0-9]", re.IGNORECASE)
+    matched = {match.start() for match in caseless.finditer(every_character)}
+    assert matched == {index for index, char in enumerate(folded) if char.isascii() and char.isalnum()}
+    assert all(re.fullmatch(folded[index], every_character[index], re.IGNORECASE) for index in matched)
+
+
+_TOPIC_WORDS = ["model", "language", "LLM", "api", "tool", "e", "s", "es", "x86", "naïve", "c++", "ſ", "İ"]
+_TEXT_PIECES = st.sampled_from(
+    ["Model", "MODELS", "modeles", "modeling", "Language-Models", "language\n  models", "llms", "LLMes", "APIs",
+     "rapid", "tools", "x86s", "NAÏVE", "naive", "C++", "\u212a", "\u017f", "\u0131", "\u0130", "-", " ", "\n", "_", "2"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    phrases=st.lists(
+        st.lists(st.sampled_from(_TOPIC_WORDS), min_size=1, max_size=3).map(" ".join) | st.text(max_size=6),
+        min_size=1, max_size=6,
+    ),
+    title=st.lists(_TEXT_PIECES | st.text(max_size=4), max_size=12).map("".join),
+    abstract=st.none() | st.lists(_TEXT_PIECES, max_size=20).map(" ".join),
+)
+def test_topic_matching_agrees_with_searching_every_phrase(phrases: list[str], title: str, abstract: str | None) -> None:
+    topics = [Topic(f"t{index}", "T", phrases=tuple(phrases[index::2])) for index in range(2)]
+    paper = _paper("a", title=title, abstract=abstract)
+    assert match_topics(paper, topic_matcher(topics)) == _topics_by_searching_every_phrase(paper, topics)
+
+
+def test_topic_matching_agrees_with_searching_every_phrase_on_the_shipped_content() -> None:
+    topics, _ = store.load_topics(ROOT / "content")
+    matcher = topic_matcher(topics.values())
+    for paper in store.load_papers(ROOT / "content").papers.values():
+        assert match_topics(paper, matcher) == _topics_by_searching_every_phrase(paper, list(topics.values()))
+
+
+# ---------------------------------------------------------------- likely duplicates compares few pairs
+
+
+def _unmerged_by_comparing_every_pair(library, people_file: str) -> list[str]:
+    by_family = defaultdict(list)
+    for person in library.people.values():
+        by_family[(name_key(Name(None, person.name.family)), name_key(Name(None, person.name.given or ""))[:1])].append(
+            person
+        )
+    pairs = []
+    for family in sorted(by_family):
+        group = by_family[family]
+        for i, first in enumerate(group):
+            pairs += [(first.id, second.id) for second in group[i + 1 :] if _given_compatible(first.name.given, second.name.given)]
+    return pairs
+
+
+_GIVEN = st.sampled_from(["Yi", "Yi Ren", "Y.", "Y. R.", "Yu", "Hai-Tao", "Haitao", "H. T.", "Hai", "J.", "Jane", "John",
+                          "J. Jane", "", ".", "Ÿi", "2Pac", "yi-ren"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_GIVEN, st.sampled_from(["Fung", "Wang", "Wáng"])), min_size=2, max_size=12))
+def test_unmerged_people_are_the_compatible_pairs_of_every_pair(names: list[tuple[str, str]]) -> None:
+    papers = {f"p{index}": _paper(f"p{index}", (given or None, family)) for index, (given, family) in enumerate(names)}
+    library = build_library(papers, VenueCatalog(), {}, {})
+    found = [problem.message for problem in likely_unmerged_people(library, "people.yaml")]
+    expected = _unmerged_by_comparing_every_pair(library, "people.yaml")
+    assert len(found) == len(expected)
+    for message, (first, second) in zip(found, expected):
+        assert f"'{library.people[first].name.as_first_last()}' and '{library.people[second].name.as_first_last()}'" in message

@@ -64,7 +64,7 @@ def test_plain_paragraphs_render_as_markdown_it_renders_them(text: str) -> None:
      "Tabs\tinside", "2019 was a year.", "Naïve “quotes” — dashes… 中文"],
 )
 def test_plain_texts_take_the_fast_path_and_match_markdown_it(text: str) -> None:
-    assert markup._plain_paragraphs(text) is not None
+    assert markup._is_plain(text)
     assert render_markdown(text) == markup._markdown().render(text)
     assert markdown_to_text(text) == _markdown_it_text(text)
 
@@ -75,7 +75,7 @@ def test_plain_texts_take_the_fast_path_and_match_markdown_it(text: str) -> None
      "a\n===", "a\n---", "~~~\na\n~~~", "    code", " a", "a  \nb", "a\n \nb", "a\r\nb", "a\x00b", "\ta"],
 )
 def test_markdown_syntax_is_left_to_markdown_it(text: str) -> None:
-    assert markup._plain_paragraphs(text) is None
+    assert not markup._is_plain(text)
     assert render_markdown(text) == markup._markdown().render(text)
 
 
@@ -93,7 +93,7 @@ def _abstracts_in_repository() -> list[str]:
 
 def test_every_abstract_in_the_repository_renders_as_markdown_it_renders_it() -> None:
     texts = _abstracts_in_repository()
-    assert sum(markup._plain_paragraphs(text) is not None for text in texts) > len(texts) / 2
+    assert sum(markup._is_plain(text) for text in texts) > len(texts) / 2
     for text in texts:
         assert render_markdown(text) == markup._markdown().render(text), text
         assert markdown_to_text(text) == _markdown_it_text(text), text
