@@ -29,8 +29,10 @@ def check_content(content_dir: Path) -> CheckResult:
     library, groups, problems = assemble_library(content_dir, loaded)
     people_file = str(content_dir / store.PEOPLE_FILE)
     registered = set(store.load_people(content_dir)[0])  # people.yaml's own entries: decided by a person
+    told_apart = {person_id for person_id, person in library.people.items() if person.disambiguator}
     findings = [finding.to_problem(people_file)
-                for finding in likely_duplicates(library, registered) + likely_homonyms(library)]
+                for finding in likely_duplicates(library, registered) + likely_homonyms(library)
+                if not (finding.kind == "duplicate" and told_apart & set(finding.person_ids))]
     findings += [Problem(str(content_dir / versions.VERSIONS_FILE), None,
                          f"proposed version group {', '.join(group.papers)} ({group.reason}): confirm or reject it")
                  for group in groups if group.status == "proposed"]

@@ -124,7 +124,9 @@ def build_library(
     papers: Mapping[str, Paper], venues: VenueCatalog, people: Mapping[str, Person], topics: Mapping[str, Topic]
 ) -> Library:
     people = dict(people)
-    by_spelling = {name_key(variant): person.id for person in people.values() for variant in (person.name, *person.variants)}
+    # A person with a disambiguator shares their name with someone else, so their spellings claim nobody.
+    by_spelling = {name_key(variant): person.id for person in people.values() if not person.disambiguator
+                   for variant in (person.name, *person.variants)}
     matcher = topic_matcher(topics.values())
     person_by_name: dict[Name, str] = {}  # most names are printed on several papers
 
@@ -226,6 +228,8 @@ def likely_unmerged_people(library: Library, people_file: str) -> list[Problem]:
         tokens = [_given_tokens(person.name.given) for person in group]
         for i, j in _candidate_pairs(tokens):
             first, second = group[i], group[j]
+            if first.disambiguator or second.disambiguator:
+                continue  # people.yaml already says these are different people
             if first.name.given and second.name.given and _tokens_compatible(tokens[i], tokens[j]):
                 papers = ", ".join(library.papers_by_person[first.id][:2] + library.papers_by_person[second.id][:2])
                 problems.append(Problem(

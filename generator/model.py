@@ -192,6 +192,14 @@ class Person:
     orcid: str | None = None
     homepage: str | None = None
     affiliation: str | None = None
+    # Tells apart two people printed with one name ("University of Oslo"). Such a person claims no
+    # spelling: only records naming them with `person:` are theirs.
+    disambiguator: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        name = self.name.as_first_last()
+        return f"{name} ({self.disambiguator})" if self.disambiguator else name
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,7 +157,7 @@ class OutputPlanner:
     def feeds(self) -> Iterator[Output]:
         """One Atom feed per author and per topic, so a reader can follow one person or one subject."""
         library, config = self.library, self.config
-        owners = [("authors", person_id, library.people[person_id].name.as_first_last(), paper_ids)
+        owners = [("authors", person_id, library.people[person_id].display_name, paper_ids)
                   for person_id, paper_ids in library.papers_by_person.items()]
         owners += [("topics", topic_id, library.topics[topic_id].name, paper_ids)
                    for topic_id, paper_ids in library.papers_by_topic.items()]

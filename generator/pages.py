@@ -298,7 +298,7 @@ class PagePlanner:
         coauthors = self.tally_coauthors(person_id, paper_ids)
         variants = [v.as_first_last() for v in person.variants]
         network = charts.coauthor_network_svg(
-            (person_id, person.name.as_first_last()),
+            (person_id, person.display_name),
             [(item["id"], item["name"], item["count"]) for item in coauthors],
             lambda other: relative_url(f"{folder}/index.html", f"authors/{other}/"), "coauthor-network")
         extra = {"person": {"orcid": person.orcid, "homepage": _safe_href(person.homepage),
@@ -306,11 +306,11 @@ class PagePlanner:
                  "coauthors": coauthors,
                  "bib_file": f"{person_id}.bib",
                  "feed_file": "feed.xml",
-                 "report_url": person_report(self.config.repository_url, person_id, person.name.as_first_last(),
+                 "report_url": person_report(self.config.repository_url, person_id, person.display_name,
                                              variants, paper_ids),
-                 "charts": [self.year_chart(paper_ids, person.name.as_first_last())]
+                 "charts": [self.year_chart(paper_ids, person.display_name)]
                            + ([_chart(network)] if coauthors else [])}
-        return self.listing_page("author", folder, person.name.as_first_last(), paper_ids, extra)
+        return self.listing_page("author", folder, person.display_name, paper_ids, extra)
 
     def venue_page(self, venue_id: str) -> Page:
         venue = self.library.venues.get(venue_id)
@@ -376,7 +376,7 @@ class PagePlanner:
             counts.update({a.person_id for a in self.library.papers[paper_id].authors} - {person_id})
         people = self.library.people
         ordered = sorted(counts.items(), key=lambda item: (-item[1], people[item[0]].name.family.casefold(), item[0]))
-        return [{"id": i, "name": people[i].name.as_first_last(), "url": f"authors/{i}/", "count": n}
+        return [{"id": i, "name": people[i].display_name, "url": f"authors/{i}/", "count": n}
                 for i, n in ordered]
 
     def year_chart(self, paper_ids: tuple[str, ...], name: str) -> dict[str, str]:
@@ -399,7 +399,8 @@ class PagePlanner:
         for person in people:
             letter = (unidecode(person.name.family)[:1] or "#").upper()
             letter = letter if letter.isalpha() else "#"
-            letters.setdefault(letter, []).append({"name": person.name.as_last_first(), "url": f"authors/{person.id}/",
+            shown = person.name.as_last_first() + (f" ({person.disambiguator})" if person.disambiguator else "")
+            letters.setdefault(letter, []).append({"name": shown, "url": f"authors/{person.id}/",
                                                    "count": len(library.papers_by_person[person.id])})
         return self.index_page("authors", "Authors", [{"letter": k, "entries": v} for k, v in letters.items()])
 

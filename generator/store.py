@@ -43,8 +43,171 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
 _Dumper.add_representer(str, _represent_str)
 
 
+_WIDTH = 100  # the emitter folds a line at the first single space past this column
+
+
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    """Block-style YAML. Records of the usual shape are written here, byte for byte as PyYAML
+    writes them (its representer costs more than all the rest of an import's writing); PyYAML
+    writes whatever else, and the strings whose quoting is not settled below."""
+    emitted: list[str] = []
+    try:
+        if _emit_node(data, 0, 0, False, emitted):
+            return "".join(emitted)
+    except _NotSimple:
+        pass
+    return _dump_with_pyyaml(data)
+
+
+def _dump_with_pyyaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_WIDTH, default_flow_style=False)
+
+
+class _NotSimple(Exception):
+    """A value the emitter below leaves to PyYAML."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+# Characters libyaml writes as they are with allow_unicode: printable, and not a line break.
+_UNSAFE_CHARACTER = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+# What keeps a string from being a plain scalar in block context (PyYAML's analyze_scalar): an
+# indicator first, `: ` or ` #` inside, a trailing `:`, spaces at either end, a document marker.
+_NOT_PLAIN = re.compile(r"\A(?:[-?:](?: |\Z)|[#,\[\]{}&*!|>'\"%@`]|---|\.\.\.| )|: |:\Z| #| \Z")
+_LONE_SPACE = re.compile(r"(?<! ) (?! )")
+# First characters of the strings PyYAML's resolver may read as something else (null, bool, int, float...).
+_RESOLVABLE_START = frozenset(key for key in _RESOLVER.yaml_implicit_resolvers if key)
+
+
+def _emit_node(data: Any, indent: int, column: int, in_sequence: bool, out: list[str]) -> bool:
+    """Append ``data`` as a block node whose first line is already written up to ``column``.
+
+    ``indent`` is where the node's own lines start (PyYAML's indentless sequences in
+    mappings included). Returns False where PyYAML would write a flow node.
+    """
+    if isinstance(data, dict):
+        if not data:
+            return False
+        first = True
+        for key, value in data.items():
+            if not isinstance(key, str):
+                raise _NotSimple
+            if not first or not in_sequence:
+                if out:
+                    out.append(" " * indent)
+                column = indent
+            first = False
+            key_text = _scalar(key, column, indent + 2, is_key=True)
+            out.append(key_text)
+            out.append(":")
+            _emit_value(value, indent, column + len(key_text) + 1, out)
+        return True
+    if isinstance(data, list):
+        if not data:
+            return False
+        first = True
+        for item in data:
+            if (not first or not in_sequence) and out:
+                out.append(" " * indent)
+            first = False
+            out.append("- ")
+            if isinstance(item, list):
+                raise _NotSimple
+            if isinstance(item, dict):
+                if not _emit_node(item, indent + 2, indent + 2, True, out):
+                    raise _NotSimple
+            else:
+                out.append(_scalar(item, indent + 2, indent + 2))
+                out.append("\n")
+        return True
+    raise _NotSimple
+
+
+def _emit_value(value: Any, indent: int, column: int, out: list[str]) -> None:
+    """A mapping value after ``key:`` (``column`` is just past the colon)."""
+    if isinstance(value, dict):
+        out.append("\n")
+        if not _emit_node(value, indent + 2, indent + 2, False, out):
+            raise _NotSimple
+    elif isinstance(value, list):
+        out.append("\n")
+        if not _emit_node(value, indent, indent, False, out):
+            raise _NotSimple
+    else:
+        out.append(" ")
+        out.append(_scalar(value, column + 1, indent + 2))
+        out.append("\n")
+
+
+def _scalar(value: Any, column: int, indent: int, is_key: bool = False) -> str:
+    """A scalar as PyYAML writes it starting at ``column``; continuation lines at ``indent``."""
+    if type(value) is str:
+        if "\n" in value:
+            return _literal(value, indent, is_key)
+        if len(value) < 64 or is_key:  # names, venues, keys, sources: written the same wherever they fit
+            written = _short_scalar(value, is_key)
+            if is_key or column + len(written) <= _WIDTH:  # a key is never broken
+                return written
+        if _is_plain(value, is_key):
+            return _fold(value, column, indent, quoted=False)
+        return _fold(value.replace("'", "''"), column + 1, indent, quoted=True, start="'")
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    raise _NotSimple
+
+
+@lru_cache(maxsize=1 << 14)
+def _short_scalar(value: str, is_key: bool) -> str:
+    """A short string on one line: plain if it can be, else single-quoted."""
+    if _is_plain(value, is_key):
+        return value
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _is_plain(value: str, is_key: bool) -> bool:
+    """Whether PyYAML writes the string plain; raises _NotSimple where it would double-quote it."""
+    if not value or _UNSAFE_CHARACTER.search(value) or (is_key and len(value) >= 128):
+        raise _NotSimple
+    return not _NOT_PLAIN.search(value) and (
+        value[0] not in _RESOLVABLE_START or _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+    )
+
+
+def _fold(text: str, column: int, indent: int, quoted: bool, start: str = "") -> str:
+    """Break lines as the emitter does: at a lone space reached past the width.
+
+    A quoted scalar (``text`` already has its quotes doubled) never breaks at its first or
+    last character; the closing quote is added here.
+    """
+    end = "'" if quoted else ""
+    if column + len(text) <= _WIDTH:
+        return start + text + end
+    pieces = [start]
+    line_start = 0
+    while True:
+        # The column before the space at index i is column + i - line_start.
+        found = _LONE_SPACE.search(text, max(line_start, line_start + _WIDTH + 1 - column, 1 if quoted else 0))
+        if found is None or (quoted and found.start() == len(text) - 1):
+            break
+        pieces.append(text[line_start : found.start()])
+        pieces.append("\n" + " " * indent)
+        line_start, column = found.end(), indent
+    pieces.append(text[line_start:])
+    pieces.append(end)
+    return "".join(pieces)
+
+
+def _literal(text: str, indent: int, is_key: bool) -> str:
+    """A multi-line string ``_represent_str`` asks to write as a literal block (``|-``)."""
+    lines = text.split("\n")
+    if is_key or _UNSAFE_CHARACTER.search(text.replace("\n", " ")) or not lines[0] or not lines[-1]:
+        raise _NotSimple
+    if any(line != line.strip() for line in lines):
+        raise _NotSimple  # not a literal block: PyYAML quotes it
+    margin = " " * indent
+    return "|-\n" + "\n".join(margin + line if line else "" for line in lines)
 
 
 # ---------------------------------------------------------------- papers
@@ -316,7 +479,7 @@ def save_unresolved(content_dir: Path, entries: list[Unresolved]) -> bool:
 
 PEOPLE_FILE = "people.yaml"
 TOPICS_FILE = "topics.yaml"
-_PERSON_KEYS = {"id", "name", "variants", "orcid", "homepage", "affiliation"}
+_PERSON_KEYS = {"id", "name", "variants", "orcid", "homepage", "affiliation", "disambiguator"}
 _TOPIC_KEYS = {"id", "name", "description", "phrases"}
 
 
@@ -370,7 +533,15 @@ def _make_person(item: dict[str, Any]) -> Person:
         orcid=item.get("orcid"),
         homepage=item.get("homepage"),
         affiliation=item.get("affiliation"),
+        disambiguator=_optional_text(item, "disambiguator"),
     )
+
+
+def _optional_text(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ValueError(f"{key}: must be text, not {value!r}")
+    return value.strip() if value else None
 
 
 def _make_topic(item: dict[str, Any]) -> Topic:
