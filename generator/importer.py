@@ -7,15 +7,25 @@ rejections with a reason; the account in ``ImportReport`` adds up.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
+import gc
+import io
+import operator
+import os
+import pickle
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import merge, names, store
-from .model import Paper, Problem, Unresolved, is_web_url
+from .model import AuthorRef, Name, Paper, Problem, RawRecord, Source, Unresolved, is_web_url
 from .normalize import missing_fields, normalize_record
 from .resolve import ReferenceIndex
-from .sources import SourceError, read_source
+from .sources import READERS, SourceError, bibtex, load_source, read_text, report_if_empty
+from .sources.bibtex import BibtexPart, read_bibtex_part, split_bibtex
 
 
 @dataclass
@@ -61,6 +71,18 @@ def import_sources(
     fmt: str | None = None,
     reference: Path | None = None,
 ) -> ImportReport:
+    # An import builds millions of objects that live until it ends, and makes next to no reference
+    # cycles: the cyclic garbage collector would only walk them again and again (a third of the time).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_sources(paths, content_dir, fmt, reference)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_sources(paths: list[Path], content_dir: Path, fmt: str | None, reference: Path | None) -> ImportReport:
     report = ImportReport()
     catalog, venue_problems = store.load_venues(content_dir)
     report.problems.extend(venue_problems)
@@ -104,13 +126,13 @@ def import_sources(
         stored[paper_id] = dataclasses.replace(paper, id=paper_id)
         report.created.append(paper_id)
 
-    for paper_id in sorted(stored):
-        if paper_id in loaded.papers and stored[paper_id] == loaded.papers[paper_id]:
-            continue
-        stored[paper_id], problems = make_storable(stored[paper_id])
+    changed = [stored[paper_id] for paper_id in sorted(stored)
+               if paper_id not in loaded.papers or stored[paper_id] != loaded.papers[paper_id]]
+    created = set(report.created)
+    for paper, (problems, is_written) in zip(changed, _save_papers(content_dir, changed)):
         report.problems.extend(problems)
-        if store.save_paper(content_dir, stored[paper_id]) and paper_id not in report.created:
-            report.updated.append(paper_id)
+        if is_written and paper.id not in created:
+            report.updated.append(paper.id)
 
     kept = [entry for entry in store.load_unresolved(content_dir) if entry.file not in labels]
     store.save_unresolved(content_dir, sorted(kept + report.unresolved, key=lambda e: (e.file, e.line)))
@@ -146,23 +168,15 @@ def _read_drafts(paths: list[Path], labels: list[str], fmt: str | None, catalog,
     drafts = []
     for path, label in zip(paths, labels):
         try:
-            records, problems = read_source(path, label, fmt)
+            problems, outcomes = _read_file(path, label, fmt, catalog)
         except SourceError as error:
             report.problems.append(Problem(label, None, str(error).removeprefix(f"{path}: ")))
             continue
         report.files += 1
         for problem in problems:
             (report.rejected if problem.is_rejection else report.problems).append(problem)
-        report.entries_read += len(records) + sum(1 for p in problems if p.is_rejection)
-        for record in records:
-            try:
-                paper, record_problems = normalize_record(record, catalog)
-            except Exception as error:  # noqa: BLE001 -- one entry that trips a bug must not stop the rest
-                report.rejected.append(
-                    Problem(record.path, record.line, f"cannot normalize entry ({type(error).__name__}: {error})", True)
-                )
-                continue
-            record_problems += missing_fields(paper, record_problems)
+        report.entries_read += len(outcomes) + sum(1 for p in problems if p.is_rejection)
+        for paper, record_problems in outcomes:
             report.problems.extend(problem for problem in record_problems if not problem.is_rejection)
             rejections = [problem for problem in record_problems if problem.is_rejection]
             if rejections:  # at most one: the entry is accounted for once
@@ -170,6 +184,133 @@ def _read_drafts(paths: list[Path], labels: list[str], fmt: str | None, catalog,
                 continue
             drafts.append(paper)
     return drafts
+
+
+# Below these amounts the work stays in one process: a fork costs more than it saves.
+PARALLEL_MIN_CHARACTERS = 2_000_000  # of BibTeX text
+PARALLEL_MIN_RECORDS = 2_000  # records to write
+
+
+def _read_file(path: Path, label: str, fmt: str | None, catalog) -> tuple[list[Problem], list[Outcome]]:
+    """The file's problems, and each entry normalized (a Paper, or None if rejected) with its own problems.
+
+    A large BibTeX file is read in parts, one per process (see ``bibtex.split_bibtex``).
+    """
+    text, fmt, problems = load_source(path, label, fmt)
+    processes = _processes() if fmt == bibtex.FORMAT and len(text) >= PARALLEL_MIN_CHARACTERS else 1
+    # This process reads the first piece; each child's piece is smaller, as it also has to pickle its result.
+    pieces = split_bibtex(text, processes, first_share=1.05 / processes) if processes > 1 else []
+    if len(pieces) > 1:
+        parts = _run_in_parallel(_read_bibtex_part, [(label, offset, piece, catalog) for offset, piece in pieces])
+        keys = [key for part, _ in parts for key in dict.fromkeys(part.keys)]
+        if len(keys) == len(set(keys)):  # else an entry is a duplicate of one in another part: read it whole
+            problems += [problem for part, _ in parts for problem in part.failed]
+            problems += [problem for part, _ in parts for problem in part.entry_problems]
+            outcomes = [outcome for _, part_outcomes in parts for outcome in part_outcomes]
+            report_if_empty(label, outcomes, problems)
+            return problems, outcomes
+    records, reader_problems = READERS[fmt](label, text) if fmt else read_text(label, text)
+    problems += reader_problems
+    report_if_empty(label, records, problems)
+    return problems, [_normalize(record, catalog) for record in records]
+
+
+Outcome = tuple[Paper | None, list[Problem]]
+
+
+def _read_bibtex_part(arguments: tuple) -> tuple[BibtexPart, list[Outcome]]:
+    label, offset, text, catalog = arguments
+    part = read_bibtex_part(label, text, offset)
+    outcomes = [_normalize(record, catalog) for record in part.records]
+    part.records = []  # normalized: the raw fields need not travel back to the parent process
+    return part, outcomes
+
+
+def _normalize(record: RawRecord, catalog) -> Outcome:
+    """The record as a Paper with its problems; a rejection among them means the Paper is not kept."""
+    try:
+        paper, problems = normalize_record(record, catalog)
+    except Exception as error:  # noqa: BLE001 -- one entry that trips a bug must not stop the rest
+        return None, [Problem(record.path, record.line, f"cannot normalize entry ({type(error).__name__}: {error})", True)]
+    return paper, problems + missing_fields(paper, problems)
+
+
+def _save_papers(content_dir: Path, papers: list[Paper]) -> list[tuple[list[Problem], bool]]:
+    """``make_storable`` and ``save_paper`` for each paper: its problems, and whether its file was written."""
+    processes = _processes() if len(papers) >= PARALLEL_MIN_RECORDS else 1
+    shares = [(content_dir, papers[index::processes]) for index in range(processes)]
+    results = _run_in_parallel(_save_share, shares)
+    # Shares are interleaved (paper i is in share i % processes): put the results back in order.
+    return [results[index % processes][index // processes] for index in range(len(papers))]
+
+
+def _save_share(arguments: tuple[Path, list[Paper]]) -> list[tuple[list[Problem], bool]]:
+    content_dir, papers = arguments
+    saved = []
+    for paper in papers:
+        paper, problems = make_storable(paper)
+        saved.append((problems, store.save_paper(content_dir, paper)))
+    return saved
+
+
+# ---------------------------------------------------------------- using every core
+
+
+def _processes() -> int:
+    """How many processes to share work between: the cores this process may use, if it may fork."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:  # forking a threaded process is unsafe
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def _pickled_as_fields(cls: type) -> Callable[[Any], tuple]:
+    fields = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+    return lambda instance: (cls, fields(instance))
+
+
+# Records travel between processes as their fields, rebuilt by the constructor: a dataclass's own
+# pickling (one call per field per object) costs more than reading the entries did.
+_DISPATCH_TABLE = {**copyreg.dispatch_table, **{cls: _pickled_as_fields(cls) for cls in (Paper, AuthorRef, Name, Source, Problem)}}
+
+
+def _run_in_parallel(function: Callable[[Any], Any], arguments: list) -> list:
+    """``[function(a) for a in arguments]``: the first here, each other in a forked child.
+
+    A child hands its result back pickled through a pipe. One that fails is redone here, so
+    the result (or the exception) is what running everything in this process gives.
+    """
+    if len(arguments) < 2:
+        return [function(argument) for argument in arguments]
+    children = []
+    for argument in arguments[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            status = 1
+            try:
+                os.close(read_end)
+                buffer = io.BytesIO()
+                pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = _DISPATCH_TABLE
+                pickler.dump(function(argument))
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(buffer.getbuffer())
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        children.append((pid, read_end))
+    try:
+        first = function(arguments[0])
+    finally:  # children are waited for even when this process's own share fails
+        handed_back = []
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            handed_back.append(data if os.waitpid(pid, 0)[1] == 0 else b"")
+    return [first] + [pickle.loads(data) if data else function(argument)
+                      for data, argument in zip(handed_back, arguments[1:])]
 
 
 def _complete_from_reference(groups: list[Paper], reference: Path, catalog, report: ImportReport) -> list[Paper]:

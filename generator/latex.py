@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import get_default_latex_context_db as get_default_walker_context_db
+from pylatexenc.macrospec import LatexContextDb
 
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 # \url takes one argument, \href two (URL, then label); a group after \url is ordinary text.
@@ -44,7 +45,7 @@ def _decoder() -> LatexNodes2Text:
 
 
 @lru_cache(maxsize=1)
-def _walker_context():  # noqa: ANN202 -- pylatexenc's LatexContextDb
+def _walker_context() -> LatexContextDb:
     # The parser's table of known commands; pylatexenc builds a new one per text unless given one.
     return get_default_walker_context_db()
 

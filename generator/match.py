@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from .model import Paper
@@ -46,23 +46,34 @@ def _as_ascii(text: str) -> str:
     return text if text.isascii() else text.translate(_ASCII)
 
 
-@lru_cache(maxsize=1 << 16)
+def _plain_lower_ascii(text: str) -> str:
+    """``text`` without LaTeX commands, transliterated to ASCII and lower-cased."""
+    return _as_ascii(_LATEX_COMMAND.sub(" ", text) if "\\" in text else text).lower()
+
+
+# Deletes every ASCII character but a-z and 0-9 (what is left of a text once transliterated and lower-cased).
+_DROP_NOT_ALNUM = dict.fromkeys(code for code in range(128) if not ("a" <= chr(code) <= "z" or "0" <= chr(code) <= "9"))
+
+
+@lru_cache(maxsize=1 << 18)
 def text_key(text: str | None) -> str:
     """Case, accent, punctuation, spacing and LaTeX-markup insensitive form of a text."""
     if not text:
         return ""
-    return _NOT_ALNUM.sub("", _as_ascii(_LATEX_COMMAND.sub(" ", text)).lower())
+    lowered = _plain_lower_ascii(text)
+    return lowered.translate(_DROP_NOT_ALNUM) if lowered.isascii() else _NOT_ALNUM.sub("", lowered)
 
 
 _STOPWORDS = frozenset(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the", "to", "with", "via", "using", "towards"])
 
 
-def title_words(title: str | None) -> set[str]:
+@lru_cache(maxsize=1 << 17)
+def title_words(title: str | None) -> frozenset[str]:
     """The distinctive words of a title, accent- and case-insensitive (for finding fuzzy-match candidates)."""
     if not title:
-        return set()
-    words = _WORD.findall(_as_ascii(_LATEX_COMMAND.sub(" ", title)).lower())
-    return {word for word in words if len(word) >= 3 and word not in _STOPWORDS}
+        return frozenset()
+    words = _WORD.findall(_plain_lower_ascii(title))
+    return frozenset(word for word in words if len(word) >= 3 and word not in _STOPWORDS)
 
 
 def family_keys(paper: Paper) -> set[str]:
@@ -74,6 +85,14 @@ def titles_match(a: str, b: str) -> bool:
     if not a or not b:
         return False
     return a == b or fuzz.ratio(a, b, score_cutoff=TITLE_THRESHOLD) > 0
+
+
+def matching_titles(key: str, keys: list[str]) -> list[int]:
+    """Indexes of the ``keys`` that ``titles_match`` the title key ``key``, in order (compared in one call)."""
+    if not key or not keys:
+        return []
+    found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=TITLE_THRESHOLD, limit=None)
+    return sorted(index for _, _, index in found)
 
 
 def abstracts_match(a: str, b: str) -> bool:

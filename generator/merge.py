@@ -15,7 +15,6 @@ to its published version and a truncated abstract to the full one.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Iterable
 
 from . import match
@@ -118,7 +117,8 @@ class PaperIndex:
     def __init__(self) -> None:
         self._by_title: dict[str, int] = {}
         self._by_abstract_start: dict[str, list[int]] = {}
-        self._by_word: dict[str, list[int]] = {}
+        self._by_word: dict[str, list[int]] = {}  # a position again after each re-add: its length is the word's weight
+        self._word_positions: dict[str, set[int]] = {}  # the same positions, once each
         self._entries: dict[int, Paper] = {}
         self._title_keys: dict[int, str] = {}
         self._abstract_keys: dict[int, str] = {}
@@ -133,6 +133,7 @@ class PaperIndex:
             postings = self._by_word.setdefault(word, [])
             if position not in postings[-1:]:
                 postings.append(position)
+                self._word_positions.setdefault(word, set()).add(position)
         abstract = match.text_key(paper.abstract)
         self._abstract_keys[position] = abstract
         if abstract:
@@ -141,6 +142,8 @@ class PaperIndex:
                 bucket.append(position)
 
     def find(self, paper: Paper) -> int | None:
+        if not self._entries:
+            return None
         title = match.text_key(paper.title)
         exact = self._by_title.get(title) if title else None
         if exact is not None and match.authors_compatible(paper, self._entries[exact]):
@@ -150,18 +153,23 @@ class PaperIndex:
             if match.abstracts_match(abstract, self._abstract_keys[position]):
                 return position
         if title:
-            for position in self._fuzzy_candidates(paper.title):
-                other = self._entries[position]
-                if match.titles_match(title, self._title_keys[position]) and match.authors_compatible(paper, other):
-                    return position
+            candidates = self._fuzzy_candidates(paper.title)
+            keys = [self._title_keys[position] for position in candidates]
+            for index in match.matching_titles(title, keys):
+                if match.authors_compatible(paper, self._entries[candidates[index]]):
+                    return candidates[index]
         return None
 
     def _fuzzy_candidates(self, title: str) -> list[int]:
+        """Positions of records sharing a title word with ``title`` (two words, if it has more than two), in order."""
         words = match.title_words(title)
-        shared: Counter[int] = Counter()
-        for word in words:
-            postings = self._by_word.get(word, ())
-            if len(postings) <= self.MAX_POSTINGS:
-                shared.update(set(postings))
-        needed = 1 if len(words) <= 2 else 2
-        return sorted(position for position, count in shared.items() if count >= needed)
+        shared = [self._word_positions[word] for word in words if len(self._by_word.get(word, ())) <= self.MAX_POSTINGS
+                  and word in self._word_positions]
+        if len(words) <= 2:
+            return sorted(set().union(*shared))
+        seen: set[int] = set()
+        found: set[int] = set()
+        for positions in shared:
+            found |= seen & positions
+            seen |= positions
+        return sorted(found)

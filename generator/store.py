@@ -168,7 +168,8 @@ def _short_scalar(value: str, is_key: bool) -> str:
 
 def _is_plain(value: str, is_key: bool) -> bool:
     """Whether PyYAML writes the string plain; raises _NotSimple where it would double-quote it."""
-    if not value or _UNSAFE_CHARACTER.search(value) or (is_key and len(value) >= 128):
+    # libyaml writes a key of more than 128 bytes as a complex key (`? key`): PyYAML does it here.
+    if not value or _UNSAFE_CHARACTER.search(value) or (is_key and len(value.encode()) > 120):
         raise _NotSimple
     return not _NOT_PLAIN.search(value) and (
         value[0] not in _RESOLVABLE_START or _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG

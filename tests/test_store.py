@@ -152,3 +152,54 @@ def test_fast_and_explaining_validators_agree(paper: Paper, changes: dict) -> No
     except fastjsonschema.JsonSchemaException:
         fast_accepts = False
     assert fast_accepts == store._validator().is_valid(data)
+
+
+# ---------------------------------------------------------------- the record emitter writes what PyYAML writes
+
+# Characters that change how PyYAML quotes, folds or escapes a string.
+_YAML_PIECES = [
+    " ", "  ", "word", "Word", "x", ":", ": ", "#", " #", "-", "- ", "?", "? ", "'", '"', "`", "@", "%", "!", "&", "*",
+    "|", ">", ",", "[", "]", "{", "}", "---", "...", "\n", "\n\n", " \n", "\n ", "\t", "\r", "\x85", "\u2028", "\ufeff",
+    "\x00", "\x7f", "\xa0", "é", "Ω", "語", "😀", "\ufffd", "\ufffe", "yes", "no", "on", "null", "~", "true", "False",
+    "12", "0x1F", "1e3", "-3.5", ".inf", ".NaN", "2020-01-02", "12:30:00", "<<", "=", "a" * 40, "b" * 120,
+]
+yaml_strings = st.one_of(
+    st.lists(st.sampled_from(_YAML_PIECES), min_size=0, max_size=12).map("".join),
+    st.lists(st.sampled_from(["lorem", "ipsum", "dolor", "sit", "amét", "a:b", "it's", "x", " "]), max_size=70).map(" ".join),
+    st.text(max_size=30),
+)
+yaml_scalars = st.one_of(yaml_strings, st.integers(-5, 3000), st.booleans())
+yaml_keys = st.one_of(st.sampled_from(["id", "title", "year", "authors", "extra"]), yaml_strings)
+name_dicts = st.dictionaries(st.sampled_from(["given", "family", "person"]), yaml_strings, min_size=1)
+record_values = st.one_of(
+    yaml_scalars,
+    st.lists(name_dicts, min_size=1, max_size=3),
+    st.lists(yaml_strings, min_size=1, max_size=3),
+    st.dictionaries(yaml_keys, yaml_strings, min_size=1, max_size=3),
+    st.lists(st.lists(yaml_strings, max_size=2), max_size=2),
+    st.dictionaries(yaml_keys, st.dictionaries(yaml_keys, yaml_scalars, max_size=2), max_size=2),
+    st.just([]) | st.just({}),
+)
+records = st.dictionaries(yaml_keys, record_values, max_size=8)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(records, st.lists(st.one_of(records, yaml_scalars), max_size=3)))
+def test_dump_yaml_writes_what_pyyaml_writes(data) -> None:
+    assert store.dump_yaml(data) == store._dump_with_pyyaml(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(papers())
+def test_records_are_written_as_pyyaml_writes_them(paper: Paper) -> None:
+    data = store.paper_to_dict(paper)
+    assert store.dump_yaml(data) == store._dump_with_pyyaml(data)
+
+
+def test_long_text_folds_as_pyyaml_folds_it() -> None:
+    words = ["a", "model's", "x" * 30, "b:", "c", "  ", "#d"]
+    for count in range(1, 300, 7):
+        text = " ".join(words[i % len(words)] for i in range(count)).strip()
+        for key in ("t", "title", "k" * 90, "k" * 127, "lorem " * 17 + "lorem", "lorem " * 20 + "amét amét"):
+            for data in ({key: text}, {"authors": [{key: text, "family": text}]}, [{"text": text + "\n\nmore"}]):
+                assert store.dump_yaml(data) == store._dump_with_pyyaml(data)

@@ -89,14 +89,25 @@ def read_source(path: Path, label: str, fmt: str | None = None) -> tuple[list[Ra
     Without ``fmt`` a file named ``.bib`` is BibTeX; any other is cut into regions of one
     format each (``read_text``).
     """
+    text, fmt, problems = load_source(path, label, fmt)
+    records, reader_problems = READERS[fmt](label, text) if fmt else read_text(label, text)
+    problems += reader_problems
+    report_if_empty(label, records, problems)
+    return records, problems
+
+
+def load_source(path: Path, label: str, fmt: str | None = None) -> tuple[str, str | None, list[Problem]]:
+    """The text of a file, the format it is read as (None: find its regions), and decoding problems."""
     text, problems = decode_text(read_bytes(path), label)
     if fmt is None and _is_bibtex_name(path):
         fmt = bibtex.FORMAT
-    records, reader_problems = READERS[fmt](label, text) if fmt else read_text(label, text)
-    problems += reader_problems
+    return text, fmt, problems
+
+
+def report_if_empty(label: str, records: list, problems: list[Problem]) -> None:
+    """Say so when a file gave nothing: no ``records`` (or what was made of them) and no rejection."""
     if not records and not any(problem.is_rejection for problem in problems):
         problems.append(Problem(label, None, "the file holds no entries"))
-    return records, problems
 
 
 def read_text(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:

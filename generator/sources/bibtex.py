@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import bibtexparser
@@ -32,18 +35,25 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 def parse_entries(label: str, text: str) -> tuple[list[Entry], dict[str, str], list[Problem]]:
     """Entries with raw values (in file order), the resolved @string table, and failed blocks."""
+    entries, strings, problems, _ = _parse(label, text)
+    return entries, strings, problems
+
+
+def _parse(label: str, text: str) -> tuple[list[Entry], dict[str, str], list[Problem], list[str]]:
+    """``parse_entries``, plus the keys of the entries bibtexparser registered (its duplicate check)."""
     # No middleware: values come raw (braces, quotes, `#`) and are resolved here, because
     # bibtexparser resolves a @string only when it is a field's whole value.
     library = bibtexparser.parse_string(text, parse_stack=[])
     strings = _resolve_strings(library.strings)
     problems = []
     entries = list(library.entries)
+    keys = [entry.key for entry in entries]
     for block in library.failed_blocks:
         if isinstance(block, DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block, Entry):
             entries.append(block.ignore_error_block)  # read; record_from_entry keeps the first value
         else:
             problems.append(describe_failure(label, block))
-    return sorted(entries, key=lambda e: e.start_line or 0), strings, problems
+    return sorted(entries, key=lambda e: e.start_line or 0), strings, problems, keys
 
 
 def read_bibtex(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
@@ -51,17 +61,81 @@ def read_bibtex(label: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
 
     Missing titles, authors and years are the business of ``normalize`` (a year may come from the booktitle).
     """
-    entries, strings, problems = parse_entries(label, text)
-    read = []
-    for entry in entries:
-        record, entry_problems = record_from_entry(label, entry, strings)
-        read.append(record)
-        problems.extend(entry_problems)
+    part = read_bibtex_part(label, text)
+    problems = part.failed + part.entry_problems
     by_key: dict[str, RawRecord] = {}
-    for record in read:
+    for record in part.records:
         by_key.setdefault(str(record.fields["key"]).lower(), record)
-    records = [_inherit(record, by_key, problems) for record in read]
+    records = [_inherit(record, by_key, problems) for record in part.records]
     return records, problems
+
+
+@dataclass
+class BibtexPart:
+    """What ``read_bibtex`` reads from a stretch of a file, before crossref inheritance."""
+
+    records: list[RawRecord]
+    failed: list[Problem]  # blocks that could not be read
+    entry_problems: list[Problem]  # warnings about entries that were read
+    keys: list[str]  # entry keys as bibtexparser's duplicate check saw them
+
+
+def read_bibtex_part(label: str, text: str, line_offset: int = 0) -> BibtexPart:
+    """The entries of ``text``; lines are counted from ``line_offset`` (where ``text`` starts in its file)."""
+    entries, strings, failed, keys = _parse(label, text)
+    records, entry_problems = [], []
+    for entry in entries:
+        record, problems = record_from_entry(label, entry, strings)
+        records.append(record)
+        entry_problems.extend(problems)
+    if line_offset:
+        records = [RawRecord(r.path, r.line + line_offset, r.format, r.fields) for r in records]
+        failed, entry_problems = _shift(failed, line_offset), _shift(entry_problems, line_offset)
+    return BibtexPart(records, failed, entry_problems, keys)
+
+
+def _shift(problems: list[Problem], lines: int) -> list[Problem]:
+    return [dataclasses.replace(p, line=p.line + lines) if p.line is not None else p for p in problems]
+
+
+# Where a file may be cut so that each part reads as it would in the whole file: before an entry
+# that starts a line. bibtexparser starts a new block there whatever came before (an unclosed
+# entry fails at that point, as it fails at the end of a part).
+_PART_START = re.compile(r"\n(?=@\w*[ \t]*\{)")
+# What spans parts: @string macros and crossref. A file that mentions either is read whole.
+# (Searched in ASCII-lower-cased bytes: str.lower() of a large non-ASCII text is ten times slower.)
+_SPANS_PARTS = re.compile(rb"@\s*string|crossref")
+
+
+def split_bibtex(text: str, parts: int, first_share: float | None = None) -> list[tuple[int, str]]:
+    """``text`` cut into at most ``parts`` pieces, each with the line it starts after.
+
+    The first piece holds about ``first_share`` of the text (by default, as much as each other).
+
+    Read one by one with ``read_bibtex_part`` and put together in order (failed blocks first,
+    then entry warnings), the pieces give what ``read_bibtex`` gives for the whole text, except
+    that an entry key in two pieces is a duplicate the pieces cannot see (callers check ``keys``).
+    """
+    if parts < 2 or _SPANS_PARTS.search(text.encode().lower()):
+        return [(0, text)]
+    first_share = first_share or 1 / parts
+    # Reading an entry costs about as much as reading 400 characters of its text: pieces are
+    # balanced on characters plus 400 per entry (ACL Anthology: short old entries, long new ones).
+    starts = [found.end() for found in _PART_START.finditer(text)]
+    weights = [start + 400 * index for index, start in enumerate(starts)]
+    total = len(text) + 400 * len(starts)
+    cuts = sorted({starts[min(bisect.bisect_left(weights, total * share), len(starts) - 1)]
+                   for share in (first_share + index * (1 - first_share) / (parts - 1) for index in range(parts - 1))}
+                  if starts else set())
+    pieces = []
+    start = offset = 0
+    for cut in [*cuts, len(text)]:
+        piece = text[start:cut]
+        pieces.append((offset, piece))
+        # bibtexparser counts a line break only where no backslash precedes it.
+        offset += piece.count("\n") - piece.count("\\\n")
+        start = cut
+    return pieces
 
 
 # A crossref parent's own identity is not passed on: its DOI, URL, eprint, pages and abstract
