@@ -66,7 +66,7 @@ def import_command(paths: tuple[Path, ...], content_dir: Path, fmt: str | None, 
     from .versions import VERSIONS_FILE, propose_versions
 
     report = import_sources(list(paths), content_dir, fmt=fmt, reference=reference)
-    proposals = propose_versions(content_dir)
+    proposals = propose_versions(content_dir, report.records)
     _print_problems(report.problems + report.rejected)
     for entry in report.unresolved:
         click.echo(f"{entry.file}:{entry.line}: unresolved: {entry.text[:70]}...", err=True)

@@ -40,6 +40,8 @@ class ImportReport:
     rejected: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # warnings: the entry was still kept
     resolved_with_reference: int = 0
+    # Every record after the import, for the steps that follow it (version proposals) to reuse.
+    records: dict[str, Paper] = field(default_factory=dict, repr=False)
 
     @property
     def adds_up(self) -> bool:
@@ -136,6 +138,7 @@ def _import_sources(paths: list[Path], content_dir: Path, fmt: str | None, refer
 
     kept = [entry for entry in store.load_unresolved(content_dir) if entry.file not in labels]
     store.save_unresolved(content_dir, sorted(kept + report.unresolved, key=lambda e: (e.file, e.line)))
+    report.records = stored
     return report
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from . import store
 from .match import text_key
@@ -96,17 +96,19 @@ def propose(papers: Mapping[str, Paper], known: Iterable[VersionGroup]) -> list[
     for ids in by_first_author.values():
         if len(ids) < 2 or len(ids) > 500:  # a very common name gives too many pairs to be useful
             continue
-        titles = {paper_id: _title_key(papers[paper_id].title) for paper_id in ids}
+        titles = [_title_key(papers[paper_id].title) for paper_id in ids]
         for index, first in enumerate(ids):
-            for second in ids[index + 1:]:
+            # rapidfuzz compares one title with the rest of the bucket in C, keeping only close ones.
+            close = process.extract(titles[index], titles[index + 1:], scorer=fuzz.token_sort_ratio,
+                                    score_cutoff=TITLE_SIMILARITY, limit=None)
+            for _, similarity, offset in sorted(close, key=lambda item: item[2]):
+                second = ids[index + 1 + offset]
                 a, b = papers[first], papers[second]
                 if a.year and b.year and abs(a.year - b.year) > MAX_YEARS_APART:
                     continue
                 if version_label(a) == version_label(b) == "Published" and a.venue_id == b.venue_id:
                     continue  # two papers at one venue are two papers
-                similarity = fuzz.token_sort_ratio(titles[first], titles[second])
-                if similarity >= TITLE_SIMILARITY:
-                    consider(first, second, f"same first author, similar titles ({similarity:.0f}%)")
+                consider(first, second, f"same first author, similar titles ({similarity:.0f}%)")
     return [VersionGroup(tuple(sorted(pair)), "proposed", reason)
             for pair, reason in sorted(found.items(), key=lambda item: sorted(item[0]))]
 
@@ -148,12 +150,13 @@ def confirmed_groups(groups: Iterable[VersionGroup], papers: Mapping[str, Paper]
     return result
 
 
-def propose_versions(content_dir: Path) -> int:
-    """Add new proposals for the records under ``content_dir`` to versions.yaml; how many were added."""
+def propose_versions(content_dir: Path, papers: Mapping[str, Paper] | None = None) -> int:
+    """Add new proposals for the records under ``content_dir`` (or ``papers``, when the caller has them)
+    to versions.yaml; how many were added."""
     groups, problems = load_groups(content_dir)
     if problems:
         return 0  # a file a person is editing is not rewritten under them; `bibsite check` reports it
-    new = propose(store.load_papers(content_dir).papers, groups)
+    new = propose(papers if papers is not None else store.load_papers(content_dir).papers, groups)
     if new:
         save_groups(content_dir, groups + new)
     return len(new)
