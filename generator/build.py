@@ -166,11 +166,12 @@ def _artifacts(library: Library, keys: dict[str, str], site_key: str, cache: Bui
                options: BuildOptions) -> dict[str, Artifacts]:
     """Every paper's BibTeX, CSL-JSON and RIS: from the cache when its key is unchanged, else made on every core."""
     cached = cache.load_artifacts() if cache else {}
+    artifact_keys = {paper_id: digest(site_key, keys[paper_id]) for paper_id in library.papers}
     artifacts: dict[str, Artifacts] = {}
     stale: list[str] = []
     for paper_id in library.papers:
         hit = cached.get(paper_id)
-        if hit is not None and hit[0] == digest(site_key, keys[paper_id]):
+        if hit is not None and hit[0] == artifact_keys[paper_id]:
             artifacts[paper_id] = hit[1]
         else:
             stale.append(paper_id)
@@ -178,7 +179,7 @@ def _artifacts(library: Library, keys: dict[str, str], site_key: str, cache: Bui
                         _advance(options, "Exporting citations", len(stale)))
     artifacts.update(zip(stale, made))
     if cache and (stale or len(cached) != len(artifacts)):
-        cache.save_artifacts({i: (digest(site_key, keys[i]), artifacts[i]) for i in library.papers})
+        cache.save_artifacts({i: (artifact_keys[i], artifacts[i]) for i in library.papers})
     return artifacts
 
 

@@ -29,7 +29,7 @@ def load_records(content_dir: Path, cache: BuildCache | None = None, workers: in
             results[name] = hit[2]
         else:
             stale.append((name, size, mtime))
-    for (name, _, _), loaded in zip(stale, parallel_map(lambda item: _load_file(folder, item[0]), stale, workers)):
+    for (name, _, _), loaded in zip(stale, parallel_map(lambda item: store.load_record_file(folder / item[0]), stale, workers)):
         results[name] = loaded
     if cache and stale or cache and len(cached) != len(files):
         cache.save_records({name: (size, mtime, results[name]) for name, size, mtime in files})
@@ -55,16 +55,3 @@ def _record_files(folder: Path) -> list[tuple[str, int, int]]:
             info = entry.stat()
             found.append((entry.name, info.st_size, info.st_mtime_ns))
     return found
-
-
-def _load_file(folder: Path, name: str) -> Loaded:
-    path = folder / name
-    label = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(label, None, f"cannot read: {error}")]
-    paper, problems = store.load_paper(text, label)
-    if paper is not None and paper.id != path.stem:
-        return None, [*problems, Problem(label, None, f"id: {paper.id!r} differs from the file name {path.stem!r}")]
-    return paper, problems

@@ -358,21 +358,24 @@ def load_papers(content_dir: Path) -> LoadedPapers:
     papers: dict[str, Paper] = {}
     problems: list[Problem] = []
     for path in sorted((content_dir / PAPERS_DIR).glob("*.yaml")):
-        label = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(label, None, f"cannot read: {error}"))
-            continue
-        paper, paper_problems = load_paper(text, label)
+        paper, paper_problems = load_record_file(path)
         problems.extend(paper_problems)
-        if paper is None:
-            continue
-        if paper.id != path.stem:
-            problems.append(Problem(label, None, f"id: {paper.id!r} differs from the file name {path.stem!r}"))
-            continue
-        papers[paper.id] = paper
+        if paper is not None:
+            papers[paper.id] = paper
     return LoadedPapers(papers, problems)
+
+
+def load_record_file(path: Path) -> tuple[Paper | None, list[Problem]]:
+    """One record file, validated, and its id checked against the file name."""
+    label = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(label, None, f"cannot read: {error}")]
+    paper, problems = load_paper(text, label)
+    if paper is not None and paper.id != path.stem:
+        return None, [*problems, Problem(label, None, f"id: {paper.id!r} differs from the file name {path.stem!r}")]
+    return paper, problems
 
 
 def paper_path(content_dir: Path, paper_id: str) -> Path:
