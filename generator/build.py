@@ -106,39 +106,54 @@ def build_site(config: SiteConfig, options: BuildOptions = BuildOptions()) -> Bu
         if problems:
             raise BuildError(problems)
         signature = input_signature((config.content_dir, config.templates_dir, config.static_dir), repr(config))
-        state = cache.load_state() if cache and not options.clean else None
-        if state is not None and state.output_dir != str(config.output_dir.resolve()) or not config.output_dir.is_dir():
-            state = None  # the last build wrote somewhere else, or its output is gone
-    if state is not None and state.signature == signature:
-        return BuildReport(state.papers, len(state.outputs), list(state.warnings), 0, tuple(timer.phases))
+        output_dir = str(config.output_dir.resolve())
+        usable = cache is not None and not options.clean and config.output_dir.is_dir()
+        stamp = cache.load_stamp() if cache is not None and usable else None
+        if stamp is not None and stamp.signature == signature and stamp.output_dir == output_dir:
+            return BuildReport(stamp.papers, stamp.files, list(stamp.warnings), 0, tuple(timer.phases))
+        state = cache.load_state() if cache is not None and usable else None
+        if state is not None and state.output_dir != output_dir:
+            state = None  # the last build wrote somewhere else
     with timer("load"):
-        library, warnings = load_library(config, cache=cache, workers=options.workers)
+        library, record_digests, warnings = _load_library(config, cache, options.workers)
     try:
-        return _build(library, warnings, config, options, cache, state, signature, timer)
+        return _build(library, record_digests, warnings, config, options, cache, state, signature, timer)
     except (TemplateError, WriteError) as error:
         raise BuildError([_describe_error(error, config)]) from error
 
 
-def _build(library: Library, warnings: list[Problem], config: SiteConfig, options: BuildOptions,
+def _build(library: Library, record_digests: dict[str, str], warnings: list[Problem], config: SiteConfig,
+           options: BuildOptions,
            cache: BuildCache | None, state: BuildState | None, signature: str, timer: _Timer) -> BuildReport:
     with timer("exports"):
         env = render.make_environment(config.templates_dir)
         for name in template_names(config.templates_dir):
             env.get_template(name)  # compiled once here, not once per worker
         markdown_pages = pages.load_markdown_pages(config.content_dir)
-        keys = {paper_id: paper_key(paper, library.records.get(paper_id)) for paper_id, paper in library.papers.items()}
+        keys = {paper_id: paper_key(paper, record_digests[paper_id]) for paper_id, paper in library.papers.items()}
         site_key = global_key(config, library, _registry(config), markdown_pages)
         artifacts = _artifacts(library, keys, site_key, cache, options)
-    with timer("related"):
-        related = related_papers(library, config.related_papers) if config.related_papers else {}
-    with timer("plan"):
-        shards = search.shard_count(len(library.papers))
-        planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards, related)
-        output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key, related)
-        planned = output_planner.outputs()
+    shards = search.shard_count(len(library.papers))
+    if cache:
+        cache.forget_state()  # the search documents and the output are about to change
     # The files of the last build, and its search index folders (ending in "/"), which a build may replace.
     previous = {**state.outputs, **{f"{bundle}/": "" for bundle in state.bundles}} if state is not None else None
-    with SiteWriter(config.output_dir, previous=previous) as writer:
+    # Left in reverse order: the indexer stops before its documents' folder goes, both before publishing.
+    with (SiteWriter(config.output_dir, previous=previous) as writer, _search_folder(cache) as search_dir,
+          search.BackgroundIndexer() as indexer):
+        with timer("search documents"):
+            # Pagefind indexes them on a thread while the phases below run.
+            search_planner = OutputPlanner(library, config, env, pages.PagePlanner(library, config, BibtexView(artifacts),
+                                           markdown_pages, shards), artifacts, keys, site_key)
+            search_docs = _update_search(search_planner.search_documents(shards), shards, writer, search_dir,
+                                         state if cache else None, indexer, options)
+            indexer.start()
+        with timer("related"):
+            related = related_papers(library, config.related_papers) if config.related_papers else {}
+        with timer("plan"):
+            planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards, related)
+            output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key, related)
+            planned = output_planner.outputs()
         with timer("render"):
             made = []
             for output in planned:
@@ -147,11 +162,10 @@ def _build(library: Library, warnings: list[Problem], config: SiteConfig, option
                 else:
                     made.append((output, writer.claim(output.path)))
             _make_all(made, options, "Writing pages")
-        with timer("search"):
-            if cache:
-                cache.forget_state()  # the search documents and the output are about to change
-            search_docs = _update_search(output_planner.search_documents(shards), shards, writer, cache, state,
-                                         options)
+        with timer("search index"):  # what is left of indexing once the pages are written
+            problems = indexer.wait()
+            if problems:
+                raise BuildError(problems)
     if cache:
         outputs = {output.path: output.key for output in planned}
         bundles = tuple(search.bundle_name(shard) for shard in range(shards))
@@ -195,18 +209,21 @@ def _make_one(item: tuple[Output, Path]) -> None:
     target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def _update_search(documents: list[Output], shards: int, writer: SiteWriter, cache: BuildCache | None,
-                   state: BuildState | None, options: BuildOptions) -> dict[str, str]:
-    """Bring the search documents up to date and re-index each index whose documents changed; their keys."""
+@contextmanager
+def _search_folder(cache: BuildCache | None) -> Iterator[Path]:
+    """Where the search documents are kept: in the cache, or for this build only."""
+    if cache is not None:
+        yield cache.search_dir
+    else:
+        with tempfile.TemporaryDirectory(prefix="bibsite-search-") as folder:
+            yield Path(folder)
+
+
+def _update_search(documents: list[Output], shards: int, writer: SiteWriter, folder: Path, state: BuildState | None,
+                   indexer: search.BackgroundIndexer, options: BuildOptions) -> dict[str, str]:
+    """Bring the search documents up to date and give the indexer each index whose documents changed; their keys."""
     keys = {document.path: document.key for document in documents}
     bundles = [search.bundle_name(shard) for shard in range(shards)]
-    if cache is None:
-        with tempfile.TemporaryDirectory(prefix="bibsite-search-") as folder:
-            _make_documents(documents, Path(folder), options)
-            for bundle in bundles:
-                _index(Path(folder) / bundle, bundle, writer)
-        return keys
-    folder = cache.search_dir
     previous = state.search_docs if state is not None and folder.is_dir() else {}
     if not previous and folder.exists():
         shutil.rmtree(folder)
@@ -219,10 +236,11 @@ def _update_search(documents: list[Output], shards: int, writer: SiteWriter, cac
     for bundle in bundles:
         published = writer.output_dir / bundle / "pagefind.js"
         if bundle in touched or not writer.is_incremental or not published.is_file():
-            _index(folder / bundle, bundle, writer)
+            (folder / bundle).mkdir(parents=True, exist_ok=True)  # an index of no papers is still an index
+            indexer.add(folder / bundle, writer.tree(bundle))
         else:
             writer.keep_tree(bundle)
-    for leftover in sorted(set(os.listdir(folder)) - set(bundles)):  # indexes of a larger site
+    for leftover in sorted(set(os.listdir(folder)) - set(bundles)) if folder.is_dir() else ():  # a larger site's
         shutil.rmtree(folder / leftover)
     return keys
 
@@ -236,13 +254,6 @@ def _make_documents(documents: list[Output], folder: Path, options: BuildOptions
     _make_all(targets, options, "Preparing search")
 
 
-def _index(documents: Path, bundle: str, writer: SiteWriter) -> None:
-    documents.mkdir(parents=True, exist_ok=True)  # an index of no papers is still an index
-    problems = search.index_documents(documents, writer.tree(bundle))
-    if problems:
-        raise BuildError(problems)
-
-
 def _advance(options: BuildOptions, label: str, total: int) -> Callable[[int], None] | None:
     return options.progress(label, total) if options.progress and total else None
 
@@ -250,18 +261,24 @@ def _advance(options: BuildOptions, label: str, total: int) -> Callable[[int], N
 def _registry(config: SiteConfig) -> list[object]:
     people, _ = store.load_people(config.content_dir)
     return sorted(people.items())
-def load_library(config: SiteConfig, check_folders: bool = True, cache: BuildCache | None = None,
-                 workers: int | None = None) -> tuple[Library, list[Problem]]:
+def load_library(config: SiteConfig, check_folders: bool = True) -> tuple[Library, list[Problem]]:
     """The Library, plus warnings that do not stop a build; BuildError on any real problem."""
     problems = _check_folders(config) if check_folders else []
     if problems:
         raise BuildError(problems)
+    library, _, warnings = _load_library(config)
+    return library, warnings
+
+
+def _load_library(config: SiteConfig, cache: BuildCache | None = None,
+                  workers: int | None = None) -> tuple[Library, dict[str, str], list[Problem]]:
+    """The Library, the digest of each record as stored, and warnings; BuildError on any real problem."""
     content = config.content_dir
-    library, _, problems = assemble_library(content, load_records(content, cache, workers))
+    loaded = load_records(content, cache, workers)
+    library, _, problems = assemble_library(content, loaded)
     if problems:
         raise BuildError(problems)
-    warnings = likely_unmerged_people(library, str(content / store.PEOPLE_FILE))
-    return library, warnings
+    return library, loaded.digests, likely_unmerged_people(library, str(content / store.PEOPLE_FILE))
 
 
 def _check_folders(config: SiteConfig) -> list[Problem]:

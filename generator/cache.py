@@ -1,10 +1,12 @@
 """The build cache (``.bibsite-cache/``): what the last build read and wrote, so the next one redoes only what changed.
 
-Three files, each replaced atomically:
+Four files, each replaced atomically:
 
-- ``state.pickle``: the input signature (every input file's name, size and modification time,
-  the settings and the generator's own code) and, for every output file, the key it was made
-  from (a digest of everything its bytes depend on; see ``outputs.py``).
+- ``stamp.pickle``: the input signature of the last build (every input file's name, size and
+  modification time, the settings and the generator's own code) and what it reported: small, so
+  a build with nothing to do reads only this.
+- ``state.pickle``: for every output file of the last build, the key it was made from (a digest of
+  everything its bytes depend on; see ``outputs.py``).
 - ``records.pickle``: each record file's size and modification time with the Paper parsed from it,
   so an unchanged record is neither parsed nor validated again.
 - ``artifacts.pickle``: each paper's BibTeX, CSL-JSON and RIS text under the paper's key, for bundles.
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = Path(".bibsite-cache")
+STAMP_FILE = "stamp.pickle"
 STATE_FILE = "state.pickle"
 RECORDS_FILE = "records.pickle"
 ARTIFACTS_FILE = "artifacts.pickle"
@@ -93,6 +96,17 @@ def _walk(folder: Path) -> list[tuple[str, int, int]]:
     return found
 
 
+@dataclass(frozen=True)
+class BuildStamp:
+    """What a build with nothing to do needs: the last build's input signature and its report."""
+
+    signature: str
+    output_dir: str
+    papers: int
+    files: int
+    warnings: tuple[Any, ...]  # repeated by a build that finds nothing changed
+
+
 @dataclass
 class BuildState:
     """What the last build read and wrote."""
@@ -112,15 +126,23 @@ class BuildCache:
 
     folder: Path
 
+    def load_stamp(self) -> BuildStamp | None:
+        stamp = self._load(STAMP_FILE)
+        return stamp if isinstance(stamp, BuildStamp) else None
+
     def load_state(self) -> BuildState | None:
         state = self._load(STATE_FILE)
         return state if isinstance(state, BuildState) else None
 
     def save_state(self, state: BuildState) -> None:
         self._save(STATE_FILE, state)
+        # The stamp last: it vouches for the state written before it.
+        self._save(STAMP_FILE, BuildStamp(state.signature, state.output_dir, state.papers, len(state.outputs),
+                                          state.warnings))
 
     def forget_state(self) -> None:
         """Before a build publishes anything: a build that stops halfway leaves no state that claims otherwise."""
+        (self.folder / STAMP_FILE).unlink(missing_ok=True)
         (self.folder / STATE_FILE).unlink(missing_ok=True)
 
     def load_records(self) -> dict[str, tuple[int, int, Any]]:

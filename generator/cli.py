@@ -171,7 +171,7 @@ def build_command(
                    f"{report.files_written} files rewritten)")
     if timings:
         for phase, seconds, peak in report.timings:
-            click.echo(f"  {phase:<8} {seconds:7.2f} s   peak {peak:>6} MiB")
+            click.echo(f"  {phase:<16} {seconds:7.2f} s   peak {peak:>6} MiB")
         click.echo(f"  {'total':<8} {sum(seconds for _, seconds, _ in report.timings):7.2f} s")
     sys.exit(1 if problems else 0)
 

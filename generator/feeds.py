@@ -74,7 +74,12 @@ class FeedEntry:
 
 def newest_entries(papers: Iterable[Paper], limit: int = FEED_SIZE) -> list[FeedEntry]:
     """The ``limit`` newest papers as feed entries, newest first."""
-    return _newest_first(FeedEntry.from_paper(paper) for paper in papers)[:limit]
+    return [FeedEntry.from_paper(paper) for paper in newest_papers(papers, limit)]
+
+
+def newest_papers(papers: Iterable[Paper], limit: int = FEED_SIZE) -> list[Paper]:
+    """The ``limit`` newest papers, newest first; undated last; ties by id (as ``_newest_first``)."""
+    return sorted(papers, key=lambda paper: (-(paper.year or 0), -(paper.month or 0), paper.id))[:limit]
 
 
 def sitemap_xml(page_paths: list[str], base_url: str | None) -> str:

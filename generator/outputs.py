@@ -50,10 +50,12 @@ def make_artifacts(paper: Paper, library: Library) -> Artifacts:
     )
 
 
-def paper_key(paper: Paper, record: Paper | None = None) -> str:
-    """The digest of a resolved record (person ids and topics included) and of the record as stored
-    (its YAML is shown in the report link): it changes when anything shown of the paper does."""
-    return digest(repr(paper), repr(record))
+def paper_key(paper: Paper, record_digest: str) -> str:
+    """The digest of a resolved record and of the record as stored (its YAML is shown in the report
+    link): it changes when anything shown of the paper does. A resolved record is the stored one
+    with person ids and topics added, so those are all it adds to the stored record's digest."""
+    people = "\t".join(author.person_id or "" for author in paper.authors)
+    return digest(record_digest, people, "\t".join(paper.topic_ids))
 
 
 def global_key(config: SiteConfig, library: Library, registry_people: Iterable[object],
@@ -84,6 +86,7 @@ class OutputPlanner:
         self.artifacts = artifacts
         self.keys = keys  # paper id -> paper_key
         self.global_key = global_key
+        self._person_parts: dict[str, str] = {}
 
     def key(self, *parts: str) -> str:
         return digest(self.global_key, *parts)
@@ -163,18 +166,19 @@ class OutputPlanner:
                    for topic_id, paper_ids in library.papers_by_topic.items()]
         for folder, owner, name, paper_ids in owners:
             path = f"{folder}/{owner}/{feeds.FEED_PATH}"
-            newest = feeds.newest_entries(library.papers[i] for i in paper_ids)
-            yield Output(path, self.key("feed", path, name, *(self.keys[entry.id] for entry in newest)),
+            newest = feeds.newest_papers(library.papers[i] for i in paper_ids)
+            yield Output(path, self.key("feed", path, name, *(self.keys[paper.id] for paper in newest)),
                          lambda path=path, newest=newest, name=name, owner=f"{folder}/{owner}/":
-                         feeds.atom_feed(newest, config, path, title=name, page_path=owner))
+                         feeds.atom_feed([feeds.FeedEntry.from_paper(paper) for paper in newest], config, path,
+                                         title=name, page_path=owner))
 
     def machine_files(self, page_paths: list[str]) -> Iterator[Output]:
         config = self.config
         yield Output(feeds.SITEMAP_PATH, self.key("sitemap", *page_paths),
                      lambda: feeds.sitemap_xml(page_paths, config.base_url))
-        newest = feeds.newest_entries(self.library.papers.values())
-        yield Output(feeds.FEED_PATH, self.key("feed", *(self.keys[entry.id] for entry in newest)),
-                     lambda: feeds.atom_feed(newest, config, feeds.FEED_PATH))
+        newest = feeds.newest_papers(self.library.papers.values())
+        yield Output(feeds.FEED_PATH, self.key("feed", *(self.keys[paper.id] for paper in newest)),
+                     lambda: feeds.atom_feed(feeds.newest_entries(newest), config, feeds.FEED_PATH))
         yield Output(feeds.ROBOTS_PATH, self.key("robots"), lambda: feeds.robots_txt(config.base_url))
 
     def static_files(self) -> Iterator[Output]:
@@ -200,9 +204,16 @@ class OutputPlanner:
 
     def coauthor_names(self, person_id: str, paper_ids: tuple[str, ...]) -> list[str]:
         """The co-authors an author page names: their display names come from the people, not the papers."""
-        people = self.library.people
-        coauthors = {a.person_id for i in paper_ids for a in self.library.papers[i].authors} - {person_id}
-        return [f"{i}\t{people[i].name!r}" for i in sorted(coauthors)]
+        papers = self.library.papers
+        coauthors = {a.person_id for i in paper_ids for a in papers[i].authors} - {person_id}
+        return [self.person_part(i) for i in sorted(coauthors)]  # type: ignore[arg-type]
+
+    def person_part(self, person_id: str) -> str:
+        """A person as a key part, made once per build (an author is a co-author on many pages)."""
+        part = self._person_parts.get(person_id)
+        if part is None:
+            part = self._person_parts[person_id] = f"{person_id}\t{self.library.people[person_id].name!r}"
+        return part
 
     def home_inputs(self) -> list[str]:
         library = self.library

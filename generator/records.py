@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from . import store
-from .cache import BuildCache
+from .cache import BuildCache, digest
 from .model import Paper, Problem
 from .parallel import parallel_map
 
@@ -21,7 +21,7 @@ def load_records(content_dir: Path, cache: BuildCache | None = None, workers: in
     folder = content_dir / store.PAPERS_DIR
     files = sorted(_record_files(folder))
     cached = cache.load_records() if cache else {}
-    results: dict[str, Loaded] = {}
+    results: dict[str, tuple[Loaded, str]] = {}
     stale: list[tuple[str, int, int]] = []
     for name, size, mtime in files:
         hit = cached.get(name)
@@ -29,19 +29,31 @@ def load_records(content_dir: Path, cache: BuildCache | None = None, workers: in
             results[name] = hit[2]
         else:
             stale.append((name, size, mtime))
-    for (name, _, _), loaded in zip(stale, parallel_map(lambda item: store.load_record_file(folder / item[0]), stale, workers)):
+    for (name, _, _), loaded in zip(stale, parallel_map(lambda item: _load(folder / item[0]), stale, workers)):
         results[name] = loaded
     if cache and stale or cache and len(cached) != len(files):
         cache.save_records({name: (size, mtime, results[name]) for name, size, mtime in files})
 
     papers: dict[str, Paper] = {}
+    digests: dict[str, str] = {}
     problems: list[Problem] = []
     for name, _, _ in files:
-        paper, paper_problems = results[name]
+        (paper, paper_problems), stored_digest = results[name]
         problems.extend(paper_problems)
         if paper is not None:
             papers[paper.id] = paper
-    return store.LoadedPapers(papers, problems)
+            digests[paper.id] = stored_digest
+    return store.LoadedPapers(papers, problems, digests)
+
+
+def _load(path: Path) -> tuple[Loaded, str]:
+    """A record file, loaded, with the digest of the record (kept in the cache, so computed once)."""
+    paper, problems = store.load_record_file(path)
+    return (paper, problems), record_digest(paper) if paper is not None else ""
+
+
+def record_digest(paper: Paper) -> str:
+    return digest(repr(paper))
 
 
 def _record_files(folder: Path) -> list[tuple[str, int, int]]:

@@ -13,7 +13,10 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
+from typing import Self
 
 from .model import Problem
 
@@ -58,34 +61,72 @@ def index_documents(site_dir: Path, bundle: Path) -> list[Problem]:
     elif bundle.exists():
         shutil.rmtree(bundle)
     # Run inside the site, so that no pagefind.yml of the caller's working folder changes the index.
+    # Output goes to a file, not a pipe: processes forked meanwhile (the build's workers) would
+    # inherit a pipe's writing end and keep it open.
     command = [sys.executable, "-m", "pagefind", "--site", ".", "--output-path", str(bundle.resolve()), "--quiet"]
-    try:
-        result = subprocess.run(
-            command,
-            cwd=site_dir,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return [Problem(str(site_dir), None, f"Pagefind did not finish within {TIMEOUT_SECONDS} s")]
-    except OSError as error:
-        return [Problem(str(site_dir), None, f"cannot run Pagefind: {error}")]
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
+        try:
+            result = subprocess.run(command, cwd=site_dir, stdin=subprocess.DEVNULL, stdout=output,
+                                    stderr=subprocess.STDOUT, timeout=TIMEOUT_SECONDS, check=False)
+        except subprocess.TimeoutExpired:
+            return [Problem(str(site_dir), None, f"Pagefind did not finish within {TIMEOUT_SECONDS} s")]
+        except OSError as error:
+            return [Problem(str(site_dir), None, f"cannot run Pagefind: {error}")]
+        output.seek(0)
+        printed = output.read()
     if result.returncode != 0:
-        return [Problem(str(site_dir), None, f"Pagefind failed (exit {result.returncode}): {_describe(result)}")]
+        return [Problem(str(site_dir), None, f"Pagefind failed (exit {result.returncode}): {_describe(printed)}")]
     if not (bundle / "pagefind.js").is_file():
-        return [Problem(str(site_dir), None, f"Pagefind wrote no {BUNDLE_DIR}/pagefind.js: {_describe(result)}")]
+        return [Problem(str(site_dir), None, f"Pagefind wrote no {BUNDLE_DIR}/pagefind.js: {_describe(printed)}")]
     return []
 
 
-def _describe(result: subprocess.CompletedProcess[str]) -> str:
+class BackgroundIndexer:
+    """Indexes folders of search documents one after another on a thread, while the caller goes on
+    with other work: Pagefind runs as its own process, so it uses the core the caller leaves idle.
+
+    Use as a context manager: leaving it waits for the index being made and starts no other.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: list[tuple[Path, Path]] = []
+        self._problems: list[Problem] = []
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add(self, documents: Path, bundle: Path) -> None:
+        self._jobs.append((documents, bundle))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> list[Problem]:
+        """Every index made, or the problems that stopped one."""
+        if self._thread is not None:
+            self._thread.join()
+        return list(self._problems)
+
+    def _run(self) -> None:
+        for documents, bundle in self._jobs:
+            if self._stopping.is_set():
+                return
+            self._problems = index_documents(documents, bundle)
+            if self._problems:
+                return
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopping.set()
+        self.wait()
+
+
+def _describe(printed: str) -> str:
     """Pagefind's output in one line; it prints some errors on both streams, so repeated lines are dropped."""
     lines: list[str] = []
-    for line in (result.stderr + "\n" + result.stdout).splitlines():
+    for line in printed.splitlines():
         line = line.strip()
         if line and line not in lines:
             lines.append(line)

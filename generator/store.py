@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -351,6 +351,8 @@ def load_paper(text: str, label: str = "<record>") -> tuple[Paper | None, list[P
 class LoadedPapers:
     papers: dict[str, Paper]
     problems: list[Problem]
+    # paper id -> digest of the record as stored, where the loader already knows it (see records.py)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 def load_papers(content_dir: Path) -> LoadedPapers:

@@ -194,3 +194,24 @@ def test_a_large_site_re_indexes_only_the_search_index_holding_the_edit(tmp_path
     project.build()
     assert snapshot(project.site) == project.clean_build()
     assert not (project.site / bundles[2]).exists()
+
+
+def test_a_build_with_nothing_changed_reads_only_the_stamp(project: Project) -> None:
+    (project.cache / "state.pickle").write_bytes(b"not a pickle")  # the large file: not read when nothing changed
+    assert project.build().is_unchanged
+    project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Stamped WebCPM")
+    assert project.build().files_rewritten == -1  # without the state, the edit means a clean build
+    assert snapshot(project.site) == project.clean_build()
+
+
+def test_a_failing_search_index_publishes_nothing(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(project.site)
+    project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Unindexed WebCPM")
+    monkeypatch.setattr(search, "index_documents",
+                        lambda documents, bundle: [search.Problem(str(documents), None, "Pagefind failed (exit 1)")])
+    with pytest.raises(BuildError, match="Pagefind failed"):
+        project.build()
+    assert snapshot(project.site) == before
+    monkeypatch.undo()
+    project.build()
+    assert snapshot(project.site) == project.clean_build()
