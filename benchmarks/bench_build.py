@@ -6,8 +6,10 @@ For each size, an evenly spread slice of the ACL Anthology (../shared/corpus, wh
 the project) is imported into a scratch content folder, then built from scratch, then the floor
 (benchmarks/floor.py: load the same records, write the same files with trivial templates) runs,
 then the build runs again with nothing changed, then once more after one record's title was edited.
-Every step is a fresh process; peak memory is the largest resident size of the whole process tree
-(the build's workers included), sampled every 50 ms. Scratch output goes to /dev/shm when it exists.
+Every step is a fresh process. Memory is the largest proportional set size (PSS) of the whole
+process tree, sampled every 100 ms: the build's forked workers share most of their pages with it,
+and PSS counts a shared page once, split among its sharers, where a sum of resident sizes would
+count it in every process. "build MiB" is the full build's; "other MiB" the largest of the other steps. Scratch output goes to /dev/shm when it exists.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def main() -> None:
         return
     entries = _entries(args.corpus)
     header = (f"{'papers':>7} {'import s':>9} {'build s':>8} {'floor s':>8} {'ratio':>6} {'no-op s':>8} "
-              f"{'1-edit s':>9} {'peak MiB':>9} {'files':>8} {'rewritten':>9}")
+              f"{'1-edit s':>9} {'build MiB':>9} {'other MiB':>9} {'files':>8} {'rewritten':>9}")
     print(header, flush=True)
     for size in args.sizes.split(","):
         count = len(entries) if size == "all" else int(size)
@@ -79,9 +81,10 @@ def _measure(entries: list[str], count: int, scratch: Path) -> str:
     edit_seconds, edit_peak, output = _run(build)
     rewritten = re.search(r"\((\d+) of", output)
     papers = len(os.listdir(content / "papers"))
-    peak = max(import_peak, build_peak, floor_peak, noop_peak, edit_peak)
+    other_peak = max(import_peak, floor_peak, noop_peak, edit_peak)
     return (f"{papers:>7} {import_seconds:>9.1f} {build_seconds:>8.1f} {floor_seconds:>8.1f} "
-            f"{build_seconds / floor_seconds:>6.2f} {noop_seconds:>8.2f} {edit_seconds:>9.2f} {peak:>9.0f} "
+            f"{build_seconds / floor_seconds:>6.2f} {noop_seconds:>8.2f} {edit_seconds:>9.2f} {build_peak:>9.0f} "
+            f"{other_peak:>9.0f} "
             f"{files.group(1) if files else '?':>8} {rewritten.group(1) if rewritten else '?':>9}")
 
 
@@ -94,7 +97,7 @@ def _edit_one_title(folder: Path) -> None:
 
 
 def _run(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak resident MiB of the process tree, and the standard output."""
+    """Wall seconds, peak proportional set size (MiB) of the process tree, and the standard output."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = [0]
@@ -110,8 +113,8 @@ def _run(command: list[str]) -> tuple[float, float, str]:
 
 def _sample_tree(process: subprocess.Popen, peak: list[int]) -> None:
     while process.poll() is None:
-        peak[0] = max(peak[0], sum(_rss_kib(pid) for pid in _tree(process.pid)))
-        time.sleep(0.05)
+        peak[0] = max(peak[0], sum(_pss_kib(pid) for pid in _tree(process.pid)))
+        time.sleep(0.1)
 
 
 def _tree(root: int) -> list[int]:
@@ -131,10 +134,10 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def _rss_kib(pid: int) -> int:
+def _pss_kib(pid: int) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         pass

@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ from .outputs import (
     BibtexView,
     Output,
     OutputPlanner,
+    StoredArtifacts,
     global_key,
     make_artifacts,
     paper_key,
@@ -149,7 +150,7 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
                                          state if cache else None, indexer, options)
             indexer.start()
         with timer("related"):
-            related = related_papers(library, config.related_papers) if config.related_papers else {}
+            related = related_papers(library, config.related_papers, options.workers) if config.related_papers else {}
         with timer("plan"):
             planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards, related)
             output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key, related)
@@ -177,24 +178,20 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
 
 
 def _artifacts(library: Library, keys: dict[str, str], site_key: str, cache: BuildCache | None,
-               options: BuildOptions) -> dict[str, Artifacts]:
-    """Every paper's BibTeX, CSL-JSON and RIS: from the cache when its key is unchanged, else made on every core."""
-    cached = cache.load_artifacts() if cache else {}
+               options: BuildOptions) -> Mapping[str, Artifacts]:
+    """Every paper's BibTeX, CSL-JSON and RIS: made on every core where the cache has no texts under the
+    paper's key; with a cache they are read back from it one at a time when a file needs them."""
     artifact_keys = {paper_id: digest(site_key, keys[paper_id]) for paper_id in library.papers}
-    artifacts: dict[str, Artifacts] = {}
-    stale: list[str] = []
-    for paper_id in library.papers:
-        hit = cached.get(paper_id)
-        if hit is not None and hit[0] == artifact_keys[paper_id]:
-            artifacts[paper_id] = hit[1]
-        else:
-            stale.append(paper_id)
+    stored = cache.artifacts() if cache else None
+    known = stored.keys() if stored else {}
+    stale = [paper_id for paper_id, key in artifact_keys.items() if known.get(paper_id) != key]
     made = parallel_map(lambda paper_id: make_artifacts(library.papers[paper_id], library), stale, options.workers,
                         _advance(options, "Exporting citations", len(stale)))
-    artifacts.update(zip(stale, made))
-    if cache and (stale or len(cached) != len(artifacts)):
-        cache.save_artifacts({i: (artifact_keys[i], artifacts[i]) for i in library.papers})
-    return artifacts
+    if stored is None:
+        return dict(zip(stale, made))
+    stored.update(((paper_id, artifact_keys[paper_id], (texts.bibtex, texts.csl_item, texts.ris))
+                   for paper_id, texts in zip(stale, made)), [paper_id for paper_id in known if paper_id not in keys])
+    return StoredArtifacts(stored, tuple(library.papers))
 
 
 def _make_all(made: list[tuple[Output, Path]], options: BuildOptions, label: str) -> None:

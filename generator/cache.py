@@ -9,7 +9,8 @@ Four files, each replaced atomically:
   everything its bytes depend on; see ``outputs.py``).
 - ``records.pickle``: each record file's size and modification time with the Paper parsed from it,
   so an unchanged record is neither parsed nor validated again.
-- ``artifacts.pickle``: each paper's BibTeX, CSL-JSON and RIS text under the paper's key, for bundles.
+- ``artifacts.sqlite``: each paper's BibTeX, CSL-JSON and RIS text under the paper's key (see
+  ``ArtifactStore``): a build reads them one at a time and writes only those that changed.
 
 A cache that cannot be read, or was written by other code, is ignored: the build is then a
 clean one. The cache never changes what a build writes, only how much work it takes.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,17 +32,15 @@ CACHE_DIR = Path(".bibsite-cache")
 STAMP_FILE = "stamp.pickle"
 STATE_FILE = "state.pickle"
 RECORDS_FILE = "records.pickle"
-ARTIFACTS_FILE = "artifacts.pickle"
+ARTIFACTS_FILE = "artifacts.sqlite"
 SEARCH_DIR = "search"  # the documents Pagefind indexes, kept between builds
 
 
 def digest(*parts: str) -> str:
     """A short, stable digest of strings (never Python's randomised ``hash``)."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(part.encode("utf-8", "surrogatepass"))
-        hasher.update(b"\0")
-    return hasher.hexdigest()
+    # Each part followed by a NUL byte, hashed in one call (a page's key has hundreds of parts).
+    data = "\0".join(parts).encode("utf-8", "surrogatepass") + b"\0" if parts else b""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -152,12 +152,9 @@ class BuildCache:
     def save_records(self, records: dict[str, tuple[int, int, Any]]) -> None:
         self._save(RECORDS_FILE, records)
 
-    def load_artifacts(self) -> dict[str, tuple[str, tuple[str, str, str]]]:
-        artifacts = self._load(ARTIFACTS_FILE)
-        return artifacts if isinstance(artifacts, dict) else {}
-
-    def save_artifacts(self, artifacts: dict[str, tuple[str, tuple[str, str, str]]]) -> None:
-        self._save(ARTIFACTS_FILE, artifacts)
+    def artifacts(self) -> ArtifactStore:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return ArtifactStore(self.folder / ARTIFACTS_FILE)
 
     @property
     def search_dir(self) -> Path:
@@ -177,3 +174,66 @@ class BuildCache:
         with open(temporary, "wb") as file:
             pickle.dump((code_digest(), payload), file, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(self.folder / name)
+
+
+class ArtifactStore:
+    """Each paper's export texts (BibTeX, CSL-JSON, RIS) under the key they were made from, in SQLite.
+
+    A build asks for the keys, writes the texts whose key changed and then reads texts one at a
+    time while it writes files, so a large site's texts are never all in memory, and an edit
+    rewrites one row, not the whole store. Forked workers read through a connection of their own.
+    A store written by other code, or unreadable, is emptied.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def keys(self) -> dict[str, str]:
+        """paper id -> the key of its stored texts."""
+        try:
+            return self._open()
+        except sqlite3.DatabaseError:  # not a database, or a damaged one: start again
+            self.close()
+            self.path.unlink(missing_ok=True)
+            return self._open()
+
+    def update(self, made: Iterable[tuple[str, str, tuple[str, str, str]]], removed: Iterable[str]) -> None:
+        """Store ``(paper id, key, (bibtex, csl_item, ris))`` rows and drop the papers ``removed``."""
+        db = self._connection()
+        with db:
+            db.executemany("INSERT OR REPLACE INTO artifacts VALUES (?, ?, ?, ?, ?)",
+                           ((paper_id, key, *texts) for paper_id, key, texts in made))
+            db.executemany("DELETE FROM artifacts WHERE id = ?", ((paper_id,) for paper_id in removed))
+
+    def get(self, paper_id: str) -> tuple[str, str, str]:
+        row = self._connection().execute("SELECT bibtex, csl_item, ris FROM artifacts WHERE id = ?",
+                                         (paper_id,)).fetchone()
+        if row is None:
+            raise KeyError(paper_id)
+        return row
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+    def _open(self) -> dict[str, str]:
+        db = self._connection()
+        with db:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (code TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS artifacts (id TEXT PRIMARY KEY, key TEXT NOT NULL, "
+                       "bibtex TEXT NOT NULL, csl_item TEXT NOT NULL, ris TEXT NOT NULL) WITHOUT ROWID")
+            if db.execute("SELECT code FROM meta").fetchall() != [(code_digest(),)]:
+                db.execute("DELETE FROM meta")
+                db.execute("DELETE FROM artifacts")
+                db.execute("INSERT INTO meta VALUES (?)", (code_digest(),))
+        return dict(db.execute("SELECT id, key FROM artifacts"))
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():  # a forked worker never uses its parent's connection
+            self._db = sqlite3.connect(self.path, check_same_thread=False)
+            self._db.execute("PRAGMA synchronous = OFF")  # a cache: an interrupted write is rolled back, no fsync
+            self._pid = os.getpid()
+        return self._db

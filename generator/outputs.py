@@ -17,9 +17,9 @@ from pathlib import Path
 from jinja2 import Environment
 
 from . import citation_formats, export, feeds, search
-from .cache import code_digest, digest, file_digest
+from .cache import ArtifactStore, code_digest, digest, file_digest
 from .config import SiteConfig
-from .model import Library, Paper
+from .model import Library, Paper, Person
 from .pages import Page, PagePlanner
 from .render import render_page
 
@@ -40,6 +40,23 @@ class Artifacts:
     bibtex: str
     csl_item: str
     ris: str
+
+
+class StoredArtifacts(Mapping[str, Artifacts]):
+    """paper id -> Artifacts, read from the build cache's store when asked for."""
+
+    def __init__(self, store: ArtifactStore, paper_ids: tuple[str, ...]) -> None:
+        self._store = store
+        self._paper_ids = paper_ids
+
+    def __getitem__(self, paper_id: str) -> Artifacts:
+        return Artifacts(*self._store.get(paper_id))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paper_ids)
+
+    def __len__(self) -> int:
+        return len(self._paper_ids)
 
 
 def make_artifacts(paper: Paper, library: Library) -> Artifacts:
@@ -70,6 +87,13 @@ def global_key(config: SiteConfig, library: Library, registry_people: Iterable[o
         repr(list(registry_people)),
         repr(sorted(markdown_pages.items())),
     )
+
+
+def person_digest_part(person: Person) -> str:
+    """Everything a person's entry says, as one key part (a dataclass ``repr`` is several times slower)."""
+    variants = [(variant.given, variant.family) for variant in person.variants]
+    return repr((person.id, person.name.given, person.name.family, variants, person.orcid, person.homepage,
+                 person.affiliation, person.disambiguator))
 
 
 class OutputPlanner:
@@ -111,7 +135,7 @@ class OutputPlanner:
                          self.render(lambda paper=paper: planner.paper_page(paper)))
         for person_id, paper_ids in library.papers_by_person.items():
             yield Output(f"authors/{person_id}/index.html",
-                         self.key("author", repr(library.people[person_id]), *self.paper_keys(paper_ids),
+                         self.key("author", person_digest_part(library.people[person_id]), *self.paper_keys(paper_ids),
                                   *self.coauthor_names(person_id, paper_ids)),
                          self.render(lambda person_id=person_id: planner.author_page(person_id)))
         for venue_id, paper_ids in library.papers_by_venue.items():
@@ -140,11 +164,13 @@ class OutputPlanner:
     def exports(self) -> Iterator[Output]:
         library, artifacts = self.library, self.artifacts
         for paper_id in library.papers:
-            key, entry = self.keys[paper_id], artifacts[paper_id]
-            yield Output(f"papers/{paper_id}/{paper_id}.bib", self.key("bib", key), lambda entry=entry: entry.bibtex)
+            key = self.keys[paper_id]
+            yield Output(f"papers/{paper_id}/{paper_id}.bib", self.key("bib", key),
+                         lambda paper_id=paper_id: artifacts[paper_id].bibtex)
             yield Output(f"papers/{paper_id}/{paper_id}.json", self.key("json", key),
-                         lambda entry=entry: citation_formats.join_csl([entry.csl_item]))
-            yield Output(f"papers/{paper_id}/{paper_id}.ris", self.key("ris", key), lambda entry=entry: entry.ris)
+                         lambda paper_id=paper_id: citation_formats.join_csl([artifacts[paper_id].csl_item]))
+            yield Output(f"papers/{paper_id}/{paper_id}.ris", self.key("ris", key),
+                         lambda paper_id=paper_id: artifacts[paper_id].ris)
         for folder, index in (("authors", library.papers_by_person), ("venues", library.papers_by_venue)):
             for owner, paper_ids in index.items():
                 yield Output(f"{folder}/{owner}/{owner}.bib", self.key("bundle", *self.paper_keys(paper_ids)),
@@ -212,7 +238,8 @@ class OutputPlanner:
         """A person as a key part, made once per build (an author is a co-author on many pages)."""
         part = self._person_parts.get(person_id)
         if part is None:
-            part = self._person_parts[person_id] = f"{person_id}\t{self.library.people[person_id].name!r}"
+            name = self.library.people[person_id].name
+            part = self._person_parts[person_id] = f"{person_id}\t{name.given}\t{name.family}"
         return part
 
     def home_inputs(self) -> list[str]:

@@ -39,6 +39,7 @@ from collections import Counter
 from operator import itemgetter
 
 from .model import Library
+from .parallel import parallel_map
 
 AUTHOR_WEIGHT = 0.6
 TOPIC_WEIGHT = 0.1
@@ -145,11 +146,12 @@ def _paper_vectors(library: Library, ids: list[str]) -> tuple[list[dict[int, flo
     return vectors, frequency
 
 
-def related_papers(library: Library, limit: int = 5) -> dict[str, tuple[str, ...]]:
+def related_papers(library: Library, limit: int = 5, workers: int | None = 1) -> dict[str, tuple[str, ...]]:
     """For every paper id, up to ``limit`` related paper ids, most related first.
 
     Never the paper itself, never twice; an empty tuple when nothing relates. The result is the
-    same whatever the order of ``library.papers``.
+    same whatever the order of ``library.papers``, and whatever the number of ``workers``
+    (processes sharing the papers; None: one per core).
     """
     ids = sorted(library.papers)
     if limit <= 0:
@@ -165,8 +167,8 @@ def related_papers(library: Library, limit: int = 5) -> dict[str, tuple[str, ...
 
     shortlist_size = max(20, limit * SHORTLIST_FACTOR)
     by_score = itemgetter(1)
-    result: dict[str, tuple[str, ...]] = {}
-    for index, paper_id in enumerate(ids):
+
+    def most_related(index: int) -> tuple[str, ...]:
         vector = vectors[index]
         rare = sorted((frequency[f], f) for f in vector if 1 < frequency[f] <= MAX_POSTINGS)
         unread = {f: w for f, w in vector.items() if frequency[f] > MAX_POSTINGS}
@@ -184,8 +186,7 @@ def related_papers(library: Library, limit: int = 5) -> dict[str, tuple[str, ...
                 scores[other] = get(other, 0.0) + side * w
         scores.pop(index, None)
         if not scores:
-            result[paper_id] = ()
-            continue
+            return ()
         # Equal scores keep the order they were first reached in: postings are in id order.
         ranked = sorted(scores.items(), key=by_score, reverse=True)[:shortlist_size]
         final = []
@@ -195,6 +196,6 @@ def related_papers(library: Library, limit: int = 5) -> dict[str, tuple[str, ...
                 score += side * get_other(f, 0.0)
             final.append((-round(score, 9), other))
         final.sort()
-        result[paper_id] = tuple(ids[other] for _, other in final[:limit])
-    return result
+        return tuple(ids[other] for _, other in final[:limit])
 
+    return dict(zip(ids, parallel_map(most_related, range(len(ids)), workers)))

@@ -21,6 +21,7 @@ def make_environment(templates_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no file check per page
     )
     env.filters["url"] = _url_filter
     return env

@@ -103,7 +103,7 @@ class SiteWriter:
         """Incremental builds: the file the last build wrote at ``path`` stays as it is."""
         if self._previous is None or path not in self._previous:
             raise WriteError(f"{path!r}: nothing to keep (not written by the last build)")
-        self._claim(path, is_kept=True)
+        self._claim_name(_normal_path(path))
 
     def tree(self, path: str) -> Path:
         """A folder for a tool to fill; on publishing it replaces the output's folder of that name as a whole."""
@@ -125,12 +125,10 @@ class SiteWriter:
             if file.is_file():
                 shutil.copyfile(file, self._claim(f"{path}/{file.relative_to(source).as_posix()}"))
 
-    def _claim(self, path: str, is_kept: bool = False) -> Path:
+    def _claim(self, path: str) -> Path:
         """Check ``path``, record it, and return where it goes in the temporary folder."""
         relative = _normal_path(path)
         self._claim_name(relative)
-        if is_kept:
-            return self.output_dir / relative
         self._new.append(relative)
         folder, _, _ = relative.rpartition("/")
         if folder and folder not in self._made_dirs:

@@ -7,6 +7,7 @@ sites, the search index included. It also checks that only the files showing the
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -161,8 +162,10 @@ def test_a_broken_record_leaves_the_site_and_the_next_build_recovers(project: Pr
 
 
 def test_an_unreadable_cache_means_a_clean_build(project: Project) -> None:
-    for file in project.cache.glob("*.pickle"):
-        file.write_bytes(b"not a pickle")
+    cache_files = [file for file in project.cache.iterdir() if file.is_file()]
+    assert {file.suffix for file in cache_files} == {".pickle", ".sqlite"}
+    for file in cache_files:
+        file.write_bytes(b"neither a pickle nor a database")
     project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Again WebCPM")
     report = project.build()
     assert report.files_rewritten == -1
@@ -215,3 +218,16 @@ def test_a_failing_search_index_publishes_nothing(project: Project, monkeypatch:
     monkeypatch.undo()
     project.build()
     assert snapshot(project.site) == project.clean_build()
+
+
+def test_every_field_of_a_person_is_in_the_key_of_their_page() -> None:
+    from generator.model import Name, Person
+    from generator.outputs import person_digest_part
+
+    base = Person("ada-lovelace", Name("Ada", "Lovelace"))
+    changes = {"id": "ada-king", "name": Name("Augusta Ada", "Lovelace"), "variants": (Name("A.", "Lovelace"),),
+               "orcid": "0000-0002-1825-0097", "homepage": "https://example.org/ada", "affiliation": "Analytical",
+               "disambiguator": "London"}
+    assert set(changes) == {field.name for field in dataclasses.fields(Person)}, "a new field must be in the key"
+    for name, value in changes.items():
+        assert person_digest_part(dataclasses.replace(base, **{name: value})) != person_digest_part(base), name

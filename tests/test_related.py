@@ -161,3 +161,15 @@ def test_properties(library: Library, limit: int) -> None:
             people & {a.person_id for a in other.authors} or set(paper.topic_ids) & set(other.topic_ids))]
         assert len(others) >= min(limit, len(sharing))
     assert related_papers(library, limit) == result
+
+
+def test_two_processes_give_the_same_result_as_one() -> None:
+    words = ["parsing", "welsh", "neural", "treebank", "translation", "speech", "tagging", "irish", "breton", "lexicon"]
+    papers = [_paper(f"p{i:03d}", f"Person{i % 37} Family{i % 37}", f"Person{i % 11} Other{i % 11}",
+                     title=f"{words[i % 10]} {words[(i * 7) % 10]} {words[(i * 3) % 10]} study {i % 50}",
+                     topics=(("parsing",) if i % 3 else ("mt",)))
+              for i in range(600)]  # enough for parallel_map to start workers
+    library = _library(*papers)
+    single = related_papers(library, workers=1)
+    assert any(single.values())
+    assert related_papers(library, workers=2) == single
