@@ -26,7 +26,7 @@ from . import pages, render, search, store
 from .cache import BuildCache, BuildState, digest, input_signature
 from .check import assemble_library
 from .config import SiteConfig
-from .library import likely_unmerged_people
+from .library import LibraryMemo, likely_unmerged_people
 from .model import Library, Problem
 from .outputs import (
     Artifacts,
@@ -194,16 +194,17 @@ def _artifacts(library: Library, keys: dict[str, str], site_key: str, cache: Bui
     return StoredArtifacts(stored, tuple(library.papers))
 
 
-def _make_all(made: list[tuple[Output, Path]], options: BuildOptions, label: str) -> None:
+def _make_all(made: list[tuple[Output, str]], options: BuildOptions, label: str) -> None:
     """Make each output and write it where the writer said, on every core."""
     for _ in parallel_map(_make_one, made, options.workers, _advance(options, label, len(made))):
         pass
 
 
-def _make_one(item: tuple[Output, Path]) -> None:
+def _make_one(item: tuple[Output, str]) -> None:
     output, target = item
     data = output.make()
-    target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    with open(target, "wb") as file:
+        file.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 @contextmanager
@@ -245,8 +246,8 @@ def _update_search(documents: list[Output], shards: int, writer: SiteWriter, fol
 def _make_documents(documents: list[Output], folder: Path, options: BuildOptions) -> None:
     targets = []
     for document in documents:
-        target = folder / document.path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(folder, document.path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         targets.append((document, target))
     _make_all(targets, options, "Preparing search")
 
@@ -272,10 +273,16 @@ def _load_library(config: SiteConfig, cache: BuildCache | None = None,
     """The Library, the digest of each record as stored, and warnings; BuildError on any real problem."""
     content = config.content_dir
     loaded = load_records(content, cache, workers)
-    library, _, problems = assemble_library(content, loaded)
+    memo = cache.load_memo() if cache else None
+    memo = memo if isinstance(memo, LibraryMemo) else LibraryMemo()
+    library, _, problems = assemble_library(content, loaded, memo)
     if problems:
         raise BuildError(problems)
-    return library, loaded.digests, likely_unmerged_people(library, str(content / store.PEOPLE_FILE))
+    warnings = likely_unmerged_people(library, str(content / store.PEOPLE_FILE), memo)
+    if cache and memo.changed:
+        memo.changed = False
+        cache.save_memo(memo)
+    return library, loaded.digests, warnings
 
 
 def _check_folders(config: SiteConfig) -> list[Problem]:

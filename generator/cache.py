@@ -1,6 +1,6 @@
 """The build cache (``.bibsite-cache/``): what the last build read and wrote, so the next one redoes only what changed.
 
-Four files, each replaced atomically:
+Five files, each replaced atomically:
 
 - ``stamp.pickle``: the input signature of the last build (every input file's name, size and
   modification time, the settings and the generator's own code) and what it reported: small, so
@@ -9,6 +9,7 @@ Four files, each replaced atomically:
   everything its bytes depend on; see ``outputs.py``).
 - ``records.pickle``: each record file's size and modification time with the Paper parsed from it,
   so an unchanged record is neither parsed nor validated again.
+- ``library.pickle``: what assembling the library worked out about names and texts (``LibraryMemo``).
 - ``artifacts.sqlite``: each paper's BibTeX, CSL-JSON and RIS text under the paper's key (see
   ``ArtifactStore``): a build reads them one at a time and writes only those that changed.
 
@@ -32,6 +33,7 @@ CACHE_DIR = Path(".bibsite-cache")
 STAMP_FILE = "stamp.pickle"
 STATE_FILE = "state.pickle"
 RECORDS_FILE = "records.pickle"
+MEMO_FILE = "library.pickle"
 ARTIFACTS_FILE = "artifacts.sqlite"
 SEARCH_DIR = "search"  # the documents Pagefind indexes, kept between builds
 
@@ -151,6 +153,12 @@ class BuildCache:
 
     def save_records(self, records: dict[str, tuple[int, int, Any]]) -> None:
         self._save(RECORDS_FILE, records)
+
+    def load_memo(self) -> Any:
+        return self._load(MEMO_FILE)
+
+    def save_memo(self, memo: Any) -> None:
+        self._save(MEMO_FILE, memo)
 
     def artifacts(self) -> ArtifactStore:
         self.folder.mkdir(parents=True, exist_ok=True)

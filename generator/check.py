@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store, versions
-from .library import build_library
+from .library import LibraryMemo, build_library
 from .model import Library, Paper, Problem, Unresolved, VenueCatalog
 from .people_lint import likely_duplicates, likely_homonyms
 from .versions import VersionGroup
@@ -39,7 +39,8 @@ def check_content(content_dir: Path) -> CheckResult:
     return CheckResult(len(loaded.papers), problems, store.load_unresolved(content_dir), findings)
 
 
-def assemble_library(content_dir: Path, loaded: store.LoadedPapers) -> tuple[Library, list[VersionGroup], list[Problem]]:
+def assemble_library(content_dir: Path, loaded: store.LoadedPapers, memo: LibraryMemo | None = None,
+                     ) -> tuple[Library, list[VersionGroup], list[Problem]]:
     """The records with venues.yaml, people.yaml, topics.yaml and versions.yaml, as one Library;
     the version groups as written; every problem found in those files and in references between them."""
     catalog, problems = store.load_venues(content_dir)
@@ -49,7 +50,7 @@ def assemble_library(content_dir: Path, loaded: store.LoadedPapers) -> tuple[Lib
     problems += loaded.problems + people_problems + topic_problems + version_problems
     problems += check_venue_references(content_dir, catalog, loaded.papers.values())
     problems += versions.check_references(content_dir, groups, loaded.papers)
-    library = dataclasses.replace(build_library(loaded.papers, catalog, people, topics), records=loaded.papers,
+    library = dataclasses.replace(build_library(loaded.papers, catalog, people, topics, memo), records=loaded.papers,
                                   versions=versions.confirmed_groups(groups, loaded.papers))
     return library, groups, problems
 

@@ -7,11 +7,8 @@ rejections with a reason; the account in ``ImportReport`` adds up.
 
 from __future__ import annotations
 
-import copyreg
 import dataclasses
 import gc
-import io
-import operator
 import os
 import pickle
 import threading
@@ -21,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import merge, names, store
-from .model import AuthorRef, Name, Paper, Problem, RawRecord, Source, Unresolved, is_web_url
+from .model import Paper, Problem, RawRecord, Unresolved, is_web_url
 from .normalize import missing_fields, normalize_record
 from .resolve import ReferenceIndex
 from .sources import READERS, SourceError, bibtex, load_source, read_text, report_if_empty
@@ -267,16 +264,6 @@ def _processes() -> int:
     return max(1, min(cores, 4))
 
 
-def _pickled_as_fields(cls: type) -> Callable[[Any], tuple]:
-    fields = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
-    return lambda instance: (cls, fields(instance))
-
-
-# Records travel between processes as their fields, rebuilt by the constructor: a dataclass's own
-# pickling (one call per field per object) costs more than reading the entries did.
-_DISPATCH_TABLE = {**copyreg.dispatch_table, **{cls: _pickled_as_fields(cls) for cls in (Paper, AuthorRef, Name, Source, Problem)}}
-
-
 def _run_in_parallel(function: Callable[[Any], Any], arguments: list) -> list:
     """``[function(a) for a in arguments]``: the first here, each other in a forked child.
 
@@ -293,12 +280,10 @@ def _run_in_parallel(function: Callable[[Any], Any], arguments: list) -> list:
             status = 1
             try:
                 os.close(read_end)
-                buffer = io.BytesIO()
-                pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = _DISPATCH_TABLE
-                pickler.dump(function(argument))
+                # Records pickle as constructor calls (see model.py), which keeps this hand-back cheap.
+                data = pickle.dumps(function(argument), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(buffer.getbuffer())
+                    pipe.write(data)
                 status = 0
             finally:
                 os._exit(status)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from unidecode import unidecode
 
+from .cache import digest
 from .model import AuthorRef, Library, Name, Paper, Person, Problem, Topic, VenueCatalog
 from .names import slug
 
@@ -120,22 +121,55 @@ def _newest_first_key(paper: Paper) -> tuple[int, int, str, str]:
     return -(paper.year or 0), -(paper.month or 0), paper.title.casefold(), paper.id
 
 
+@dataclass
+class LibraryMemo:
+    """What ``build_library`` worked out about names and texts, kept between builds (in the build
+    cache) because it depends on nothing else: each printed name's spelling key and person id
+    (before people.yaml is consulted), and the topics matched in a title and abstract under one
+    taxonomy. Results are the same with or without it."""
+
+    names: dict[Name, tuple[str, str]] = dataclasses.field(default_factory=dict)  # name -> (name_key, own id)
+    topics_signature: str = ""  # the taxonomy ``matched`` was made with
+    matched: dict[tuple[str, str | None], tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    unmerged_inputs: str = ""  # what ``likely_unmerged_people`` last looked at, and what it found
+    unmerged: tuple[Problem, ...] = ()
+    changed: bool = False  # something was added or dropped: worth saving
+
+    def keep_only(self, names: set[Name], texts: set[tuple[str, str | None]]) -> None:
+        """Forget names and texts no paper has any more, so the memo does not grow forever."""
+        if len(names) != len(self.names) or len(texts) != len(self.matched):
+            self.names = {name: self.names[name] for name in names if name in self.names}
+            self.matched = {text: self.matched[text] for text in texts if text in self.matched}
+            self.changed = True
+
+
 def build_library(
-    papers: Mapping[str, Paper], venues: VenueCatalog, people: Mapping[str, Person], topics: Mapping[str, Topic]
+    papers: Mapping[str, Paper], venues: VenueCatalog, people: Mapping[str, Person], topics: Mapping[str, Topic],
+    memo: LibraryMemo | None = None,
 ) -> Library:
     people = dict(people)
+    memo = memo if memo is not None else LibraryMemo()
     # A person with a disambiguator shares their name with someone else, so their spellings claim nobody.
     by_spelling = {name_key(variant): person.id for person in people.values() if not person.disambiguator
                    for variant in (person.name, *person.variants)}
     matcher = topic_matcher(topics.values())
+    signature = repr(sorted(topics.items()))
+    if memo.topics_signature != signature:
+        memo.topics_signature, memo.matched, memo.changed = signature, {}, True
+    known_names, matched = memo.names, memo.matched
     person_by_name: dict[Name, str] = {}  # most names are printed on several papers
 
     def person_of(name: Name) -> str:
         if name not in person_by_name:
-            person_by_name[name] = by_spelling.get(name_key(name)) or person_id_for(name)
+            known = known_names.get(name)
+            if known is None:
+                known = known_names[name] = (name_key(name), person_id_for(name))
+                memo.changed = True
+            person_by_name[name] = by_spelling.get(known[0]) or known[1]
         return person_by_name[name]
 
     resolved: dict[str, Paper] = {}
+    texts: set[tuple[str, str | None]] = set()
     for paper_id in sorted(papers):
         paper = papers[paper_id]
         authors = []
@@ -144,8 +178,16 @@ def build_library(
             if person_id not in people:
                 people[person_id] = Person(person_id, author.name)
             authors.append(AuthorRef(author.name, person_id))
-        topic_ids = tuple(t for t in paper.topic_ids if t in topics) or match_topics(paper, matcher)
+        topic_ids = tuple(t for t in paper.topic_ids if t in topics)
+        if not topic_ids:
+            text = (paper.title, paper.abstract)
+            texts.add(text)
+            topic_ids = matched.get(text)  # type: ignore[assignment]
+            if topic_ids is None:
+                topic_ids = matched[text] = match_topics(paper, matcher)
+                memo.changed = True
         resolved[paper_id] = dataclasses.replace(paper, authors=tuple(authors), topic_ids=topic_ids)
+    memo.keep_only(set(person_by_name), texts)
 
     by_person, by_venue, by_topic, by_year = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
     for paper in resolved.values():
@@ -213,8 +255,20 @@ def _candidate_pairs(tokens: list[list[str]]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def likely_unmerged_people(library: Library, people_file: str) -> list[Problem]:
+def likely_unmerged_people(library: Library, people_file: str, memo: LibraryMemo | None = None) -> list[Problem]:
     """Pairs of people with the same family name and compatible given names, for a person to decide."""
+    if memo is None:
+        return _likely_unmerged_people(library, people_file)
+    people = library.people
+    inputs = digest(people_file, *(f"{p.id}\t{p.name.given}\t{p.name.family}\t{p.disambiguator}\t"
+                                   f"{library.papers_by_person[p.id][:2]}" for p in people.values()))
+    if memo.unmerged_inputs != inputs:
+        memo.unmerged_inputs, memo.unmerged = inputs, tuple(_likely_unmerged_people(library, people_file))
+        memo.changed = True
+    return list(memo.unmerged)
+
+
+def _likely_unmerged_people(library: Library, people_file: str) -> list[Problem]:
     # Compatible given names start with the same letter, so only people sharing the family name and
     # that initial are compared (a large corpus has thousands of people named Wang), and among them
     # only those whose first given names can match.

@@ -45,6 +45,7 @@ class SiteWriter:
     def __init__(self, output_dir: Path, previous: Collection[str] | None = None) -> None:
         self.output_dir = output_dir
         self._temp_dir = output_dir.with_name(f"{output_dir.name}.tmp-{os.getpid()}")
+        self._temp_root = str(self._temp_dir)
         self._written: dict[str, str] = {}  # casefolded path -> path, so case-insensitive disks collide too
         self._new: list[str] = []  # written into the temporary folder by this build
         self._trees: list[str] = []  # folders made whole by a tool (the search bundle), replaced as one
@@ -93,11 +94,12 @@ class SiteWriter:
         self.write_bytes(path, text.encode("utf-8"))
 
     def write_bytes(self, path: str, data: bytes) -> None:
-        self._claim(path).write_bytes(data)
+        (self._temp_dir / self._claim(path)).write_bytes(data)
 
-    def claim(self, path: str) -> Path:
-        """Reserve ``path`` for a file made elsewhere (by a worker process); where to write it."""
-        return self._claim(path)
+    def claim(self, path: str) -> str:
+        """Reserve ``path`` for a file made elsewhere (by a worker process); where to write it (a string:
+        a large site claims hundreds of thousands of files, and a ``Path`` each would cost memory)."""
+        return os.path.join(self._temp_root, self._claim(path))
 
     def keep(self, path: str) -> None:
         """Incremental builds: the file the last build wrote at ``path`` stays as it is."""
@@ -123,10 +125,10 @@ class SiteWriter:
         """Copy every file under ``source`` to ``path`` in the output."""
         for file in sorted(source.rglob("*")):
             if file.is_file():
-                shutil.copyfile(file, self._claim(f"{path}/{file.relative_to(source).as_posix()}"))
+                shutil.copyfile(file, self._temp_dir / self._claim(f"{path}/{file.relative_to(source).as_posix()}"))
 
-    def _claim(self, path: str) -> Path:
-        """Check ``path``, record it, and return where it goes in the temporary folder."""
+    def _claim(self, path: str) -> str:
+        """Check ``path``, record it, make its folder in the temporary folder; the normalised path."""
         relative = _normal_path(path)
         self._claim_name(relative)
         self._new.append(relative)
@@ -134,7 +136,7 @@ class SiteWriter:
         if folder and folder not in self._made_dirs:
             (self._temp_dir / folder).mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(folder)
-        return self._temp_dir / relative
+        return relative
 
     def _claim_name(self, relative: str) -> None:
         if not self._is_open:

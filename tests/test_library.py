@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from generator import store
 from generator.library import (
+    LibraryMemo,
     _given_compatible,
     _phrase_pattern,
     build_library,
@@ -210,3 +211,30 @@ def test_unmerged_people_are_the_compatible_pairs_of_every_pair(names: list[tupl
     assert len(found) == len(expected)
     for message, (first, second) in zip(found, expected):
         assert f"'{library.people[first].name.as_first_last()}' and '{library.people[second].name.as_first_last()}'" in message
+
+
+def test_a_memo_from_earlier_builds_changes_nothing() -> None:
+    content = ROOT / "tests" / "sample_site"
+    if not (content / "papers").is_dir():
+        content = ROOT / "content"
+    papers = store.load_papers(content).papers
+    catalog, _ = store.load_venues(content)
+    people, _ = store.load_people(content)
+    topics, _ = store.load_topics(content)
+    fresh = build_library(papers, catalog, people, topics)
+    memo = LibraryMemo()
+    assert build_library(papers, catalog, people, topics, memo) == fresh and memo.names and memo.matched
+    memo.changed = False
+    assert build_library(papers, catalog, people, topics, memo) == fresh and not memo.changed  # all from the memo
+    warnings = likely_unmerged_people(fresh, "people.yaml")
+    assert likely_unmerged_people(fresh, "people.yaml", memo) == warnings
+    assert likely_unmerged_people(fresh, "people.yaml", memo) == warnings
+    # Another taxonomy, fewer people, fewer papers: the memo is brought up to date, never trusted blindly.
+    fewer_topics = dict(list(topics.items())[1:])
+    assert build_library(papers, catalog, people, fewer_topics, memo) == build_library(papers, catalog, people,
+                                                                                        fewer_topics)
+    some = dict(list(papers.items())[::2])
+    assert build_library(some, catalog, {}, topics, memo) == build_library(some, catalog, {}, topics)
+    assert len(memo.matched) <= len(some)
+    assert likely_unmerged_people(build_library(some, catalog, {}, topics), "people.yaml", memo) == \
+        likely_unmerged_people(build_library(some, catalog, {}, topics), "people.yaml")
