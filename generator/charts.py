@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -51,6 +52,7 @@ class Chart:
 # ---------------------------------------------------------------- helpers
 
 
+@lru_cache(maxsize=8192)  # charts repeat the same coordinates: one circle layout per co-author count
 def _num(value: float) -> str:
     """``12``, ``12.5``, ``0.33``: two decimals at most, no float noise, never ``-0``."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")

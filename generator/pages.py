@@ -192,8 +192,10 @@ class PagePlanner:
             "related": [self.summary(self.library.papers[i]) for i in self.related.get(paper.id, ())],
             "versions": self.versions(paper),
             "cite_instead": self.cite_instead(paper),
+            # Without a repository there is nowhere to report to, and no record to put in the link.
             "report_url": paper_report(self.config.repository_url, paper.id,
-                                       dump_paper(self.library.records.get(paper.id, paper))),
+                                       dump_paper(self.library.records.get(paper.id, paper)))
+                          if self.config.repository_url else None,
         }
         return Page(path, "paper.html", context)
 
