@@ -39,7 +39,7 @@ from .outputs import (
     paper_key,
     template_names,
 )
-from .parallel import parallel_map
+from .parallel import ChildJob, parallel_map
 from .records import load_records
 from .related import related_papers
 from .write import SiteWriter, WriteError
@@ -149,12 +149,18 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
             search_docs = _update_search(search_planner.search_documents(shards), shards, writer, search_dir,
                                          state if cache else None, indexer, options)
             indexer.start()
-        with timer("related"):
-            related = related_papers(library, config.related_papers, options.workers) if config.related_papers else {}
-        with timer("plan"):
-            planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards, related)
-            output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key, related)
-            planned = output_planner.outputs()
+        with timer("related and plan"):
+            # Related papers are worked out in a child process while this one plans every file but the
+            # papers' pages, which show them.
+            related = (ChildJob(related_papers, library, config.related_papers, options.workers)
+                       if config.related_papers else None)
+            try:
+                planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards)
+                output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key)
+                planned = output_planner.outputs(related.result if related else None)
+            finally:
+                if related:
+                    related.cancel()  # only if it is still running: planning failed
         with timer("render"):
             made = []
             for output in planned:
@@ -204,7 +210,12 @@ def _make_one(item: tuple[Output, str]) -> None:
     output, target = item
     data = output.make()
     with open(target, "wb") as file:
-        file.write(data.encode("utf-8") if isinstance(data, str) else data)
+        if isinstance(data, str):
+            file.write(data.encode("utf-8"))
+        elif isinstance(data, bytes):
+            file.write(data)
+        else:
+            file.writelines(chunk.encode("utf-8") for chunk in data)
 
 
 @contextmanager

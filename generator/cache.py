@@ -23,7 +23,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -184,6 +184,11 @@ class BuildCache:
         temporary.replace(self.folder / name)
 
 
+ARTIFACT_COLUMNS = ("bibtex", "csl_item", "ris")
+_SELECT_ONE = {column: f"SELECT {column} FROM artifacts WHERE id = ?" for column in ARTIFACT_COLUMNS}
+_SELECT_ALL = {column: f"SELECT id, {column} FROM artifacts ORDER BY id" for column in ARTIFACT_COLUMNS}
+
+
 class ArtifactStore:
     """Each paper's export texts (BibTeX, CSL-JSON, RIS) under the key they were made from, in SQLite.
 
@@ -215,6 +220,18 @@ class ArtifactStore:
                            ((paper_id, key, *texts) for paper_id, key, texts in made))
             db.executemany("DELETE FROM artifacts WHERE id = ?", ((paper_id,) for paper_id in removed))
 
+    def text(self, paper_id: str, column: str) -> str:
+        """One paper's text in one format: ``bibtex``, ``csl_item`` or ``ris``."""
+        row = self._connection().execute(_SELECT_ONE[column], (paper_id,)).fetchone()
+        if row is None:
+            raise KeyError(paper_id)
+        return row[0]
+
+    def every_text(self, column: str) -> Iterator[tuple[str, str]]:
+        """``(paper id, text)`` for every paper, by id (in Python's order: SQLite compares UTF-8 bytes,
+        which order as code points do)."""
+        return iter(self._connection().execute(_SELECT_ALL[column]))
+
     def get(self, paper_id: str) -> tuple[str, str, str]:
         row = self._connection().execute("SELECT bibtex, csl_item, ris FROM artifacts WHERE id = ?",
                                          (paper_id,)).fetchone()
@@ -242,6 +259,7 @@ class ArtifactStore:
     def _connection(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():  # a forked worker never uses its parent's connection
             self._db = sqlite3.connect(self.path, check_same_thread=False)
+            self._db.execute("PRAGMA page_size = 16384")  # a paper's texts fit one page (new files only)
             self._db.execute("PRAGMA synchronous = OFF")  # a cache: an interrupted write is rolled back, no fsync
             self._pid = os.getpid()
         return self._db

@@ -195,6 +195,15 @@ def join_csl(dumped_items: Iterable[str]) -> str:
     return f"[\n{body}\n]\n" if body else "[]\n"
 
 
+def csl_chunks(dumped_items: Iterable[str]) -> Iterator[str]:
+    """``join_csl``, piece by piece: a file of every paper is written without being held whole."""
+    opening = "[\n"
+    for item in dumped_items:
+        yield opening + item
+        opening = ",\n"
+    yield "[]\n" if opening == "[\n" else "\n]\n"
+
+
 # ---------------------------------------------------------------- RIS
 
 
@@ -246,6 +255,14 @@ def paper_to_ris(paper: Paper, library: Library) -> str:
 def join_ris(records: Iterable[str]) -> str:
     """Several records in one file, a blank line between them."""
     return RIS_EOL.join(records)
+
+
+def joined_chunks(parts: Iterable[str], separator: str) -> Iterator[str]:
+    """``separator.join(parts)``, piece by piece (see ``csl_chunks``)."""
+    before = ""
+    for part in parts:
+        yield before + part
+        before = separator
 
 
 # ---------------------------------------------------------------- files

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
-import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from . import merge, names, store
 from .model import Paper, Problem, RawRecord, Unresolved, is_web_url
 from .normalize import missing_fields, normalize_record
+from .parallel import ChildJob
 from .resolve import ReferenceIndex
 from .sources import READERS, SourceError, bibtex, load_source, read_text, report_if_empty
 from .sources.bibtex import BibtexPart, read_bibtex_part, split_bibtex
@@ -272,33 +272,14 @@ def _run_in_parallel(function: Callable[[Any], Any], arguments: list) -> list:
     """
     if len(arguments) < 2:
         return [function(argument) for argument in arguments]
-    children = []
-    for argument in arguments[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            status = 1
-            try:
-                os.close(read_end)
-                # Records pickle as constructor calls (see model.py), which keeps this hand-back cheap.
-                data = pickle.dumps(function(argument), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        children.append((pid, read_end))
+    children = [ChildJob(function, argument) for argument in arguments[1:]]
     try:
         first = function(arguments[0])
-    finally:  # children are waited for even when this process's own share fails
-        handed_back = []
-        for pid, read_end in children:
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
-            handed_back.append(data if os.waitpid(pid, 0)[1] == 0 else b"")
-    return [first] + [pickle.loads(data) if data else function(argument)
-                      for data, argument in zip(handed_back, arguments[1:])]
+    except BaseException:
+        for child in children:
+            child.cancel()
+        raise
+    return [first] + [child.result() for child in children]
 
 
 def _complete_from_reference(groups: list[Paper], reference: Path, catalog, report: ImportReport) -> list[Paper]:

@@ -30,7 +30,7 @@ SEARCH_TEMPLATE = "search_document.html"
 class Output:
     path: str  # in the output folder
     key: str
-    make: Callable[[], str | bytes]
+    make: Callable[[], str | bytes | Iterable[str]]  # text, bytes, or text in pieces (files of every paper)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +52,38 @@ class StoredArtifacts(Mapping[str, Artifacts]):
     def __getitem__(self, paper_id: str) -> Artifacts:
         return Artifacts(*self._store.get(paper_id))
 
+    def text(self, paper_id: str, column: str) -> str:
+        return self._store.text(paper_id, column)
+
+    def every_text(self, column: str) -> Iterator[str]:
+        """Every paper's text in one format, by id, in one pass over the store."""
+        expected = iter(sorted(self._paper_ids))
+        for paper_id, text in self._store.every_text(column):
+            if paper_id != next(expected, None):
+                raise KeyError(f"the export store does not match the papers at {paper_id!r}")
+            yield text
+        if next(expected, None) is not None:
+            raise KeyError("the export store lacks papers")
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._paper_ids)
 
     def __len__(self) -> int:
         return len(self._paper_ids)
+
+
+def _text(artifacts: Mapping[str, Artifacts], paper_id: str, column: str) -> str:
+    """One format of one paper's texts, without reading the others from a store."""
+    if isinstance(artifacts, StoredArtifacts):
+        return artifacts.text(paper_id, column)
+    return getattr(artifacts[paper_id], column)
+
+
+def _every_text(artifacts: Mapping[str, Artifacts], column: str) -> Iterator[str]:
+    """One format of every paper's texts, by id."""
+    if isinstance(artifacts, StoredArtifacts):
+        return artifacts.every_text(column)
+    return (getattr(artifacts[paper_id], column) for paper_id in sorted(artifacts))
 
 
 def make_artifacts(paper: Paper, library: Library) -> Artifacts:
@@ -120,19 +147,29 @@ class OutputPlanner:
 
     # ------------------------------------------------------------ the site
 
-    def outputs(self) -> list[Output]:
+    def outputs(self, related: Callable[[], Mapping[str, tuple[str, ...]]] | None = None) -> list[Output]:
+        """Every output. ``related``, if given, is asked for the related papers only once everything
+        that does not show them is planned, so they can be worked out elsewhere meanwhile."""
         pages = list(self.pages())
-        outputs = pages + list(self.exports()) + list(self.feeds()) + list(self.machine_files([o.path for o in pages]))
-        return outputs + list(self.static_files())
+        page_paths = [output.path for output in pages] + [f"papers/{i}/index.html" for i in self.library.papers]
+        outputs = (pages + list(self.exports()) + list(self.feeds()) + list(self.machine_files(page_paths))
+                   + list(self.static_files()))
+        if related is not None:
+            self.related = self.planner.related = related()
+        return outputs + list(self.paper_pages())
 
-    def pages(self) -> Iterator[Output]:
+    def paper_pages(self) -> Iterator[Output]:
         library, planner, keys = self.library, self.planner, self.keys
-        yield Output("index.html", self.key("home", *self.home_inputs()), self.render(planner.home_page))
         for paper_id, paper in library.papers.items():
             yield Output(f"papers/{paper_id}/index.html",
                          self.key("paper", keys[paper_id], *self.paper_keys(self.related.get(paper_id, ())),
                                   "versions", *self.paper_keys(library.versions.get(paper_id, ()))),
                          self.render(lambda paper=paper: planner.paper_page(paper)))
+
+    def pages(self) -> Iterator[Output]:
+        """Every page but the papers' own (``paper_pages``)."""
+        library, planner = self.library, self.planner
+        yield Output("index.html", self.key("home", *self.home_inputs()), self.render(planner.home_page))
         for person_id, paper_ids in library.papers_by_person.items():
             yield Output(f"authors/{person_id}/index.html",
                          self.key("author", person_digest_part(library.people[person_id]), *self.paper_keys(paper_ids),
@@ -166,11 +203,11 @@ class OutputPlanner:
         for paper_id in library.papers:
             key = self.keys[paper_id]
             yield Output(f"papers/{paper_id}/{paper_id}.bib", self.key("bib", key),
-                         lambda paper_id=paper_id: artifacts[paper_id].bibtex)
+                         lambda paper_id=paper_id: _text(artifacts, paper_id, "bibtex"))
             yield Output(f"papers/{paper_id}/{paper_id}.json", self.key("json", key),
-                         lambda paper_id=paper_id: citation_formats.join_csl([artifacts[paper_id].csl_item]))
+                         lambda paper_id=paper_id: citation_formats.join_csl([_text(artifacts, paper_id, "csl_item")]))
             yield Output(f"papers/{paper_id}/{paper_id}.ris", self.key("ris", key),
-                         lambda paper_id=paper_id: artifacts[paper_id].ris)
+                         lambda paper_id=paper_id: _text(artifacts, paper_id, "ris"))
         for folder, index in (("authors", library.papers_by_person), ("venues", library.papers_by_venue)):
             for owner, paper_ids in index.items():
                 yield Output(f"{folder}/{owner}/{owner}.bib", self.key("bundle", *self.paper_keys(paper_ids)),
@@ -179,9 +216,10 @@ class OutputPlanner:
         every_key = self.paper_keys(everything)
         yield Output("all.bib", self.key("all.bib", *every_key), lambda: self.bibtex_bundle(everything))
         yield Output("all.json", self.key("all.json", *every_key),
-                     lambda: citation_formats.join_csl(artifacts[i].csl_item for i in everything))
+                     lambda: citation_formats.csl_chunks(_every_text(artifacts, "csl_item")))
         yield Output("all.ris", self.key("all.ris", *every_key),
-                     lambda: citation_formats.join_ris(artifacts[i].ris for i in everything))
+                     lambda: citation_formats.joined_chunks(_every_text(artifacts, "ris"),
+                                                            citation_formats.RIS_EOL))
 
     def feeds(self) -> Iterator[Output]:
         """One Atom feed per author and per topic, so a reader can follow one person or one subject."""
@@ -249,8 +287,12 @@ class OutputPlanner:
         years = [f"{year}\t{len(ids)}" for year, ids in library.papers_by_year.items()]
         return [repr(counts), *years, *(self.keys[p.id] for p in self.planner.newest_papers())]
 
-    def bibtex_bundle(self, paper_ids: tuple[str, ...]) -> str:
-        return export.export_bundle(paper_ids, BibtexView(self.artifacts))
+    def bibtex_bundle(self, paper_ids: tuple[str, ...]) -> Iterator[str]:
+        """``export.export_bundle``, piece by piece."""
+        artifacts = self.artifacts
+        if len(paper_ids) == len(artifacts) and list(paper_ids) == sorted(artifacts):  # every paper: one pass
+            return citation_formats.joined_chunks(_every_text(artifacts, "bibtex"), "\n")
+        return citation_formats.joined_chunks((_text(artifacts, i, "bibtex") for i in dict.fromkeys(paper_ids)), "\n")
 
 
 class BibtexView(Mapping[str, str]):
@@ -260,7 +302,7 @@ class BibtexView(Mapping[str, str]):
         self._artifacts = artifacts
 
     def __getitem__(self, paper_id: str) -> str:
-        return self._artifacts[paper_id].bibtex
+        return _text(self._artifacts, paper_id, "bibtex")
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._artifacts)

@@ -11,8 +11,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+_Result = TypeVar("_Result")
 
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
 CHUNK_SIZE = 128
@@ -61,3 +65,50 @@ def parallel_map(
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     assert _task is not None
     return [_task(_items[index]) for index in range(*bounds)]
+
+
+class ChildJob(Generic[_Result]):
+    """``function(*args)`` started in a forked child, so that this process can do other work meanwhile.
+
+    ``result()`` waits for it; where fork is missing, or the child failed, the function runs here
+    then, so the result (or the exception) is the one running it here gives. ``cancel()`` stops it.
+    """
+
+    def __init__(self, function: Callable[..., _Result], *args: Any) -> None:
+        self._call = lambda: function(*args)
+        self._pid = 0
+        self._read_end = -1
+        if "fork" in multiprocessing.get_all_start_methods():
+            self._start()
+
+    def _start(self) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            status = 1
+            try:
+                os.close(read_end)
+                data = pickle.dumps(self._call(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._pid, self._read_end = pid, read_end
+
+    def result(self) -> _Result:
+        if not self._pid:
+            return self._call()
+        with os.fdopen(self._read_end, "rb") as pipe:
+            data = pipe.read()
+        succeeded = os.waitpid(self._pid, 0)[1] == 0
+        self._pid = 0
+        return pickle.loads(data) if succeeded and data else self._call()
+
+    def cancel(self) -> None:
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            os.close(self._read_end)
+            self._pid = 0

@@ -289,3 +289,12 @@ _JSON_VALUES = st.recursive(
 def test_a_csl_item_is_dumped_as_json_dumps_would_indent_it(item: dict) -> None:
     expected = json.dumps([item], ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     assert citation_formats.join_csl([citation_formats.dump_csl_item(item)]) == expected
+
+
+@pytest.mark.parametrize("items", [[], ["{\n  \"id\": \"a\"\n}"], ["{}", "{\n  \"id\": \"b\"\n}", "{}"]])
+def test_files_of_every_paper_written_in_pieces_hold_the_same_bytes(items: list[str]) -> None:
+    from generator.citation_formats import RIS_EOL, csl_chunks, join_csl, join_ris, joined_chunks
+
+    assert "".join(csl_chunks(iter(items))) == join_csl(items)
+    assert "".join(joined_chunks(iter(items), RIS_EOL)) == join_ris(items)
+    assert "".join(joined_chunks(iter(items), "\n")) == "\n".join(items)
