@@ -39,13 +39,10 @@ from .outputs import (
     paper_key,
     template_names,
 )
-from .parallel import ChildJob, parallel_map
+from .parallel import ChildJob, Progress, parallel_map
 from .records import load_records
 from .related import related_papers
 from .write import SiteWriter, WriteError
-
-# progress(label, total) -> advance(n): how long phases report how far they are (a bar on a terminal).
-Progress = Callable[[str, int], Callable[[int], None]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,8 @@ def import_command(paths: tuple[Path, ...], content_dir: Path, fmt: str | None, 
     from .importer import import_sources
     from .versions import VERSIONS_FILE, propose_versions
 
-    report = import_sources(list(paths), content_dir, fmt=fmt, reference=reference)
+    report = import_sources(list(paths), content_dir, fmt=fmt, reference=reference,
+                            progress=_progress_bar if sys.stderr.isatty() else None)
     proposals = propose_versions(content_dir, report.records)
     _print_problems(report.problems + report.rejected)
     for entry in report.unresolved:

@@ -19,7 +19,7 @@ from typing import Any
 from . import merge, names, store
 from .model import Paper, Problem, RawRecord, Unresolved, is_web_url
 from .normalize import missing_fields, normalize_record
-from .parallel import ChildJob
+from .parallel import ChildJob, Progress
 from .resolve import ReferenceIndex
 from .sources import READERS, SourceError, bibtex, load_source, read_text, report_if_empty
 from .sources.bibtex import BibtexPart, read_bibtex_part, split_bibtex
@@ -69,19 +69,21 @@ def import_sources(
     content_dir: Path,
     fmt: str | None = None,
     reference: Path | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     # An import builds millions of objects that live until it ends, and makes next to no reference
     # cycles: the cyclic garbage collector would only walk them again and again (a third of the time).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import_sources(paths, content_dir, fmt, reference)
+        return _import_sources(paths, content_dir, fmt, reference, progress)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _import_sources(paths: list[Path], content_dir: Path, fmt: str | None, reference: Path | None) -> ImportReport:
+def _import_sources(paths: list[Path], content_dir: Path, fmt: str | None, reference: Path | None,
+                    progress: Progress | None) -> ImportReport:
     report = ImportReport()
     catalog, venue_problems = store.load_venues(content_dir)
     report.problems.extend(venue_problems)
@@ -90,7 +92,7 @@ def _import_sources(paths: list[Path], content_dir: Path, fmt: str | None, refer
     stored = dict(loaded.papers)
 
     labels = list(dict.fromkeys(display_path(path) for path in paths))
-    drafts = _read_drafts([Path(label) for label in labels], labels, fmt, catalog, report)
+    drafts = _read_drafts([Path(label) for label in labels], labels, fmt, catalog, report, progress)
     groups = merge.group_papers(drafts)
     if reference is not None:
         groups = _complete_from_reference(groups, reference, catalog, report)
@@ -128,7 +130,7 @@ def _import_sources(paths: list[Path], content_dir: Path, fmt: str | None, refer
     changed = [stored[paper_id] for paper_id in sorted(stored)
                if paper_id not in loaded.papers or stored[paper_id] != loaded.papers[paper_id]]
     created = set(report.created)
-    for paper, (problems, is_written) in zip(changed, _save_papers(content_dir, changed)):
+    for paper, (problems, is_written) in zip(changed, _save_papers(content_dir, changed, progress)):
         report.problems.extend(problems)
         if is_written and paper.id not in created:
             report.updated.append(paper.id)
@@ -164,11 +166,12 @@ def make_storable(paper: Paper) -> tuple[Paper, list[Problem]]:
     return paper, problems
 
 
-def _read_drafts(paths: list[Path], labels: list[str], fmt: str | None, catalog, report: ImportReport) -> list[Paper]:
+def _read_drafts(paths: list[Path], labels: list[str], fmt: str | None, catalog, report: ImportReport,
+                 progress: Progress | None = None) -> list[Paper]:
     drafts = []
     for path, label in zip(paths, labels):
         try:
-            problems, outcomes = _read_file(path, label, fmt, catalog)
+            problems, outcomes = _read_file(path, label, fmt, catalog, progress)
         except SourceError as error:
             report.problems.append(Problem(label, None, str(error).removeprefix(f"{path}: ")))
             continue
@@ -191,7 +194,8 @@ PARALLEL_MIN_CHARACTERS = 2_000_000  # of BibTeX text
 PARALLEL_MIN_RECORDS = 2_000  # records to write
 
 
-def _read_file(path: Path, label: str, fmt: str | None, catalog) -> tuple[list[Problem], list[Outcome]]:
+def _read_file(path: Path, label: str, fmt: str | None, catalog,
+               progress: Progress | None = None) -> tuple[list[Problem], list[Outcome]]:
     """The file's problems, and each entry normalized (a Paper, or None if rejected) with its own problems.
 
     A large BibTeX file is read in parts, one per process (see ``bibtex.split_bibtex``).
@@ -201,7 +205,12 @@ def _read_file(path: Path, label: str, fmt: str | None, catalog) -> tuple[list[P
     # This process reads the first piece; each child's piece is smaller, as it also has to pickle its result.
     pieces = split_bibtex(text, processes, first_share=1.05 / processes) if processes > 1 else []
     if len(pieces) > 1:
-        parts = _run_in_parallel(_read_bibtex_part, [(label, offset, piece, catalog) for offset, piece in pieces])
+        # The bar follows this process's piece; the others go at about the same pace.
+        bar = _Bar(progress, f"Reading {label}", text.count("\n@") + 1, len(pieces))
+        arguments = [(label, offset, piece, catalog) for offset, piece in pieces]
+        parts = _run_in_parallel(lambda share: _read_bibtex_part(share, bar if share is arguments[0] else None),
+                                 arguments)
+        bar.finish()
         keys = [key for part, _ in parts for key in dict.fromkeys(part.keys)]
         if len(keys) == len(set(keys)):  # else an entry is a duplicate of one in another part: read it whole
             problems += [problem for part, _ in parts for problem in part.failed]
@@ -212,16 +221,25 @@ def _read_file(path: Path, label: str, fmt: str | None, catalog) -> tuple[list[P
     records, reader_problems = READERS[fmt](label, text) if fmt else read_text(label, text)
     problems += reader_problems
     report_if_empty(label, records, problems)
-    return problems, [_normalize(record, catalog) for record in records]
+    bar = _Bar(progress, f"Reading {label}", len(records))
+    outcomes = []
+    for record in records:
+        outcomes.append(_normalize(record, catalog))
+        bar.step()
+    return problems, outcomes
 
 
 Outcome = tuple[Paper | None, list[Problem]]
 
 
-def _read_bibtex_part(arguments: tuple) -> tuple[BibtexPart, list[Outcome]]:
+def _read_bibtex_part(arguments: tuple, bar: _Bar | None = None) -> tuple[BibtexPart, list[Outcome]]:
     label, offset, text, catalog = arguments
     part = read_bibtex_part(label, text, offset)
-    outcomes = [_normalize(record, catalog) for record in part.records]
+    outcomes = []
+    for record in part.records:
+        outcomes.append(_normalize(record, catalog))
+        if bar:
+            bar.step()
     part.records = []  # normalized: the raw fields need not travel back to the parent process
     return part, outcomes
 
@@ -235,22 +253,49 @@ def _normalize(record: RawRecord, catalog) -> Outcome:
     return paper, problems + missing_fields(paper, problems)
 
 
-def _save_papers(content_dir: Path, papers: list[Paper]) -> list[tuple[list[Problem], bool]]:
+def _save_papers(content_dir: Path, papers: list[Paper],
+                 progress: Progress | None = None) -> list[tuple[list[Problem], bool]]:
     """``make_storable`` and ``save_paper`` for each paper: its problems, and whether its file was written."""
     processes = _processes() if len(papers) >= PARALLEL_MIN_RECORDS else 1
     shares = [(content_dir, papers[index::processes]) for index in range(processes)]
-    results = _run_in_parallel(_save_share, shares)
+    bar = _Bar(progress, "Writing records", len(papers), processes)  # follows this process's share
+    results = _run_in_parallel(lambda share: _save_share(share, bar if share is shares[0] else None), shares)
+    bar.finish()
     # Shares are interleaved (paper i is in share i % processes): put the results back in order.
     return [results[index % processes][index // processes] for index in range(len(papers))]
 
 
-def _save_share(arguments: tuple[Path, list[Paper]]) -> list[tuple[list[Problem], bool]]:
+def _save_share(arguments: tuple[Path, list[Paper]], bar: _Bar | None = None) -> list[tuple[list[Problem], bool]]:
     content_dir, papers = arguments
     saved = []
     for paper in papers:
         paper, problems = make_storable(paper)
         saved.append((problems, store.save_paper(content_dir, paper)))
+        if bar:
+            bar.step()
     return saved
+
+
+class _Bar:
+    """A progress bar (when a ``progress`` is given) that this process moves on behalf of ``shares``
+    processes working at the same pace: each step counts ``shares`` items, never beyond the total."""
+
+    def __init__(self, progress: Progress | None, label: str, total: int, shares: int = 1) -> None:
+        self._advance = progress(label, total) if progress and total else None
+        self._left = total
+        self._shares = shares
+
+    def step(self) -> None:
+        self._move(self._shares)
+
+    def finish(self) -> None:
+        self._move(self._left)
+
+    def _move(self, count: int) -> None:
+        count = min(count, self._left)
+        if self._advance and count > 0:
+            self._left -= count
+            self._advance(count)
 
 
 # ---------------------------------------------------------------- using every core

@@ -18,6 +18,9 @@ from typing import Any, Generic, TypeVar
 
 _Result = TypeVar("_Result")
 
+# progress(label, total) -> advance(n): how long work reports how far it is (a bar on a terminal).
+Progress = Callable[[str, int], Callable[[int], None]]
+
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
 CHUNK_SIZE = 128
 

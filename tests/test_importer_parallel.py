@@ -123,3 +123,36 @@ def test_a_failing_child_is_redone_here(tmp_path: Path) -> None:
         return value * 2
 
     assert importer._run_in_parallel(fails_in_child, [1, 2, 3]) == [2, 4, 6]
+
+
+@pytest.mark.parametrize("processes", [1, 3])
+def test_progress_bars_end_at_their_totals_and_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             processes: int) -> None:
+    """What an import shows on a terminal: a bar for reading and one for writing, each ending full."""
+    moved: dict[str, list[int]] = {}
+
+    def progress(label: str, total: int):
+        moved[label] = [total, 0]
+
+        def advance(count: int) -> None:
+            moved[label][1] += count
+
+        return advance
+
+    source = tmp_path / "all.bib"
+    source.write_text(_sample_text(), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    quiet, quiet_files = _import(tmp_path, "quiet", Path("all.bib"), processes, monkeypatch)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_CHARACTERS", 0)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_RECORDS", 0)
+    monkeypatch.setattr(importer, "_processes", lambda: processes)
+    content = tmp_path / "loud"
+    content.mkdir()
+    shutil.copy(ROOT / "content" / "venues.yaml", content)
+    loud = importer.import_sources([Path("all.bib")], content, progress=progress)
+    assert set(moved) == {"Reading all.bib", "Writing records"}
+    assert moved["Writing records"] == [len(loud.created), len(loud.created)]
+    assert all(done == total > 50 for total, done in moved.values())
+    assert loud == quiet
+    assert {p.relative_to(content).as_posix(): p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file()} \
+        == quiet_files
