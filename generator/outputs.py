@@ -95,9 +95,9 @@ def make_artifacts(paper: Paper, library: Library) -> Artifacts:
 
 
 def paper_key(paper: Paper, record_digest: str) -> str:
-    """The digest of a resolved record and of the record as stored (its YAML is shown in the report
-    link): it changes when anything shown of the paper does. A resolved record is the stored one
-    with person ids and topics added, so those are all it adds to the stored record's digest."""
+    """The digest of a resolved record and of its record file (``record_digest``; the record's YAML
+    is shown in the report link): it changes when anything shown of the paper does. A resolved
+    record is the stored one with person ids and topics added, so those are all it adds."""
     people = "\t".join(author.person_id or "" for author in paper.authors)
     return digest(record_digest, people, "\t".join(paper.topic_ids))
 

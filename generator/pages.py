@@ -302,7 +302,8 @@ class PagePlanner:
         network = charts.coauthor_network_svg(
             (person_id, person.display_name),
             [(item["id"], item["name"], item["count"]) for item in coauthors],
-            lambda other: relative_url(f"{folder}/index.html", f"authors/{other}/"), "coauthor-network")
+            lambda other: relative_url(f"{folder}/index.html", f"authors/{other}/"), "coauthor-network",
+        ) if coauthors else None
         extra = {"person": {"orcid": person.orcid, "homepage": _safe_href(person.homepage),
                             "affiliation": person.affiliation, "variants": variants},
                  "coauthors": coauthors,
@@ -311,7 +312,7 @@ class PagePlanner:
                  "report_url": person_report(self.config.repository_url, person_id, person.display_name,
                                              variants, paper_ids),
                  "charts": [self.year_chart(paper_ids, person.display_name)]
-                           + ([_chart(network)] if coauthors else [])}
+                           + ([_chart(network)] if network else [])}
         return self.listing_page("author", folder, person.display_name, paper_ids, extra)
 
     def venue_page(self, venue_id: str) -> Page:

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from . import store
-from .cache import BuildCache, digest
+from .cache import BuildCache, file_digest
 from .model import Paper, Problem
 from .parallel import parallel_map
 
@@ -47,13 +47,10 @@ def load_records(content_dir: Path, cache: BuildCache | None = None, workers: in
 
 
 def _load(path: Path) -> tuple[Loaded, str]:
-    """A record file, loaded, with the digest of the record (kept in the cache, so computed once)."""
+    """A record file, loaded, with the digest of the file (kept in the cache, so computed once): the
+    record is a function of the file's bytes, and hashing them costs less than describing the record."""
     paper, problems = store.load_record_file(path)
-    return (paper, problems), record_digest(paper) if paper is not None else ""
-
-
-def record_digest(paper: Paper) -> str:
-    return digest(repr(paper))
+    return (paper, problems), file_digest(path) if paper is not None else ""
 
 
 def _record_files(folder: Path) -> list[tuple[str, int, int]]:
