@@ -7,7 +7,7 @@ the project) is imported into a scratch content folder, then built from scratch,
 (benchmarks/floor.py: load the same records, write the same files with trivial templates) runs,
 then the build runs again with nothing changed, then once more after one record's title was edited.
 Every step is a fresh process. Memory is the largest proportional set size (PSS) of the whole
-process tree, sampled every 100 ms (every second after the first 10 s): the build's forked
+process tree, sampled every 100 ms (every 5 s after the first 10 s): the build's forked
 workers share most of their pages with it, and PSS counts a shared page once, split among its
 sharers, where a sum of resident sizes would count it in every process. "build MiB" is the full
 build's; "other MiB" the largest of the other steps. Scratch output goes to /dev/shm when it exists.
@@ -116,9 +116,9 @@ def _sample_tree(process: subprocess.Popen, peak: list[int]) -> None:
     started = time.perf_counter()
     while process.poll() is None:
         peak[0] = max(peak[0], sum(_pss_kib(pid) for pid in _tree(process.pid)))
-        # Reading PSS walks every page of a large process: often while runs are short, then once a second,
-        # so that the sampling itself does not slow down the build it measures.
-        time.sleep(0.1 if time.perf_counter() - started < 10 else 1.0)
+        # Reading PSS walks every page of a large process (and holds it up meanwhile): often while runs
+        # are short, then every 5 s, so that the sampling does not slow down the build it measures.
+        time.sleep(0.1 if time.perf_counter() - started < 10 else 5.0)
 
 
 def _tree(root: int) -> list[int]:

@@ -248,18 +248,21 @@ class ArtifactStore:
         db = self._connection()
         with db:
             db.execute("CREATE TABLE IF NOT EXISTS meta (code TEXT NOT NULL)")
-            db.execute("CREATE TABLE IF NOT EXISTS artifacts (id TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                       "bibtex TEXT NOT NULL, csl_item TEXT NOT NULL, ris TEXT NOT NULL) WITHOUT ROWID")
-            if db.execute("SELECT code FROM meta").fetchall() != [(code_digest(),)]:
-                db.execute("DELETE FROM meta")
-                db.execute("DELETE FROM artifacts")
+            is_current = db.execute("SELECT code FROM meta").fetchall() == [(code_digest(),)]
+        if not is_current:  # written by other code: start from an empty file, not one full of free pages
+            self.close()
+            self.path.unlink(missing_ok=True)
+            db = self._connection()
+            with db:
+                db.execute("CREATE TABLE meta (code TEXT NOT NULL)")
                 db.execute("INSERT INTO meta VALUES (?)", (code_digest(),))
+                db.execute("CREATE TABLE artifacts (id TEXT PRIMARY KEY, key TEXT NOT NULL, "
+                           "bibtex TEXT NOT NULL, csl_item TEXT NOT NULL, ris TEXT NOT NULL)")
         return dict(db.execute("SELECT id, key FROM artifacts"))
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():  # a forked worker never uses its parent's connection
             self._db = sqlite3.connect(self.path, check_same_thread=False)
-            self._db.execute("PRAGMA page_size = 16384")  # a paper's texts fit one page (new files only)
             self._db.execute("PRAGMA synchronous = OFF")  # a cache: an interrupted write is rolled back, no fsync
             self._pid = os.getpid()
         return self._db

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from unidecode import unidecode
 
 from .cache import digest
-from .model import AuthorRef, Library, Name, Paper, Person, Problem, Topic, VenueCatalog
+from .model import AuthorRef, Library, Name, Paper, Person, Problem, Topic, VenueCatalog, with_fields
 from .names import slug
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -128,14 +128,15 @@ class LibraryMemo:
     (before people.yaml is consulted), and the topics matched in a title and abstract under one
     taxonomy. Results are the same with or without it."""
 
-    names: dict[Name, tuple[str, str]] = dataclasses.field(default_factory=dict)  # name -> (name_key, own id)
+    # (given, family) -> (name_key, own id); a tuple hashes faster than a Name
+    names: dict[tuple[str | None, str], tuple[str, str]] = dataclasses.field(default_factory=dict)
     topics_signature: str = ""  # the taxonomy ``matched`` was made with
-    matched: dict[tuple[str, str | None], tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    matched: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # digest of title+abstract ->
     unmerged_inputs: str = ""  # what ``likely_unmerged_people`` last looked at, and what it found
     unmerged: tuple[Problem, ...] = ()
     changed: bool = False  # something was added or dropped: worth saving
 
-    def keep_only(self, names: set[Name], texts: set[tuple[str, str | None]]) -> None:
+    def keep_only(self, names: set[tuple[str | None, str]], texts: set[str]) -> None:
         """Forget names and texts no paper has any more, so the memo does not grow forever."""
         if len(names) != len(self.names) or len(texts) != len(self.matched):
             self.names = {name: self.names[name] for name in names if name in self.names}
@@ -157,19 +158,21 @@ def build_library(
     if memo.topics_signature != signature:
         memo.topics_signature, memo.matched, memo.changed = signature, {}, True
     known_names, matched = memo.names, memo.matched
-    person_by_name: dict[Name, str] = {}  # most names are printed on several papers
+    person_by_name: dict[tuple[str | None, str], str] = {}  # most names are printed on several papers
 
     def person_of(name: Name) -> str:
-        if name not in person_by_name:
-            known = known_names.get(name)
+        spelling = (name.given, name.family)
+        person_id = person_by_name.get(spelling)
+        if person_id is None:
+            known = known_names.get(spelling)
             if known is None:
-                known = known_names[name] = (name_key(name), person_id_for(name))
+                known = known_names[spelling] = (name_key(name), person_id_for(name))
                 memo.changed = True
-            person_by_name[name] = by_spelling.get(known[0]) or known[1]
-        return person_by_name[name]
+            person_id = person_by_name[spelling] = by_spelling.get(known[0]) or known[1]
+        return person_id
 
     resolved: dict[str, Paper] = {}
-    texts: set[tuple[str, str | None]] = set()
+    texts: set[str] = set()
     for paper_id in sorted(papers):
         paper = papers[paper_id]
         authors = []
@@ -180,13 +183,13 @@ def build_library(
             authors.append(AuthorRef(author.name, person_id))
         topic_ids = tuple(t for t in paper.topic_ids if t in topics)
         if not topic_ids:
-            text = (paper.title, paper.abstract)
+            text = digest(paper.title, paper.abstract or "")  # the texts themselves would double the memo
             texts.add(text)
             topic_ids = matched.get(text)  # type: ignore[assignment]
             if topic_ids is None:
                 topic_ids = matched[text] = match_topics(paper, matcher)
                 memo.changed = True
-        resolved[paper_id] = dataclasses.replace(paper, authors=tuple(authors), topic_ids=topic_ids)
+        resolved[paper_id] = with_fields(paper, authors=tuple(authors), topic_ids=topic_ids)
     memo.keep_only(set(person_by_name), texts)
 
     by_person, by_venue, by_topic, by_year = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)

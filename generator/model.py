@@ -22,6 +22,20 @@ def _pickled_by_fields(cls: _Class) -> _Class:
     cls.__reduce__ = lambda self: (cls, values(self))  # type: ignore[method-assign,assignment]
     return cls
 
+
+def with_fields(record: Any, **changes: Any) -> Any:
+    """``dataclasses.replace`` for the classes above, without its checks: several times faster, which
+    counts when every paper of a large library is resolved on every build."""
+    cls, values = record.__reduce__()
+    names = _FIELD_NAMES.get(cls) or _FIELD_NAMES.setdefault(cls, tuple(f.name for f in fields(cls)))
+    changed = list(values)
+    for name, value in changes.items():
+        changed[names.index(name)] = value
+    return cls(*changed)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
 # BibTeX entry types a record may carry; ``misc`` covers preprints.
 ENTRY_TYPES = (
     "inproceedings",
