@@ -2,6 +2,12 @@
 
 Any problem in the content stops the build before anything is written, so a
 broken record never reaches the site and the previous site stays as it was.
+
+Phases (``--timings`` names them): inputs (a build with nothing changed ends here), load
+(records and the Library), exports (each paper's BibTeX/CSL-JSON/RIS), search documents
+(Pagefind then indexes them on a thread), related and plan (related papers in a child
+process while every other file's key is worked out), render (only files whose key changed,
+on every core), then publishing. With a cache, each phase redoes only what changed.
 """
 
 from __future__ import annotations

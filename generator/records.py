@@ -1,7 +1,8 @@
 """Every record under content/papers/, loaded once per build: unchanged files come from the build cache,
 the others are parsed and validated on every core.
 
-Equivalent to ``store.load_papers`` (same papers, same problems), only faster.
+Equivalent to ``store.load_papers`` (same papers, same problems), only faster; it also gives
+each record file's digest, which the keys of the files showing the paper are made from.
 """
 
 from __future__ import annotations
