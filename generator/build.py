@@ -145,11 +145,11 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
     # Left in reverse order: the indexer stops before its documents' folder goes, both before publishing.
     with (SiteWriter(config.output_dir, previous=previous) as writer, _search_folder(cache) as search_dir,
           search.BackgroundIndexer() as indexer):
+        planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards)
+        output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key)
         with timer("search documents"):
             # Pagefind indexes them on a thread while the phases below run.
-            search_planner = OutputPlanner(library, config, env, pages.PagePlanner(library, config, BibtexView(artifacts),
-                                           markdown_pages, shards), artifacts, keys, site_key)
-            search_docs = _update_search(search_planner.search_documents(shards), shards, writer, search_dir,
+            search_docs = _update_search(output_planner.search_documents(shards), shards, writer, search_dir,
                                          state if cache else None, indexer, options)
             indexer.start()
         with timer("related and plan"):
@@ -158,8 +158,6 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
             related = (ChildJob(related_papers, library, config.related_papers, options.workers)
                        if config.related_papers else None)
             try:
-                planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards)
-                output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key)
                 planned = output_planner.outputs(related.result if related else None)
             finally:
                 if related:
