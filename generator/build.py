@@ -47,7 +47,7 @@ from .outputs import (
 )
 from .parallel import ChildJob, Progress, parallel_map
 from .records import load_records
-from .related import related_papers
+from .related import inputs_digest, related_papers
 from .write import SiteWriter, WriteError
 
 
@@ -153,15 +153,19 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
                                          state if cache else None, indexer, options)
             indexer.start()
         with timer("related and plan"):
-            # Related papers are worked out in a child process while this one plans every file but the
-            # papers' pages, which show them.
-            related = (ChildJob(related_papers, library, config.related_papers, options.workers)
-                       if config.related_papers else None)
+            # Related papers come from the cache when nothing they depend on changed; else they are worked
+            # out in a child process while this one plans every file but the papers' pages, which show them.
+            related_inputs = inputs_digest(library, config.related_papers)
+            known = cache.load_related(related_inputs) if cache else None
+            related = (None if known is not None or not config.related_papers
+                       else ChildJob(related_papers, library, config.related_papers, options.workers))
             try:
-                planned = output_planner.outputs(related.result if related else None)
+                planned = output_planner.outputs(related.result if related else lambda: known or {})
             finally:
                 if related:
                     related.cancel()  # only if it is still running: planning failed
+            if cache and related:
+                cache.save_related(related_inputs, dict(output_planner.related))
         with timer("render"):
             made = []
             for output in planned:

@@ -1,6 +1,6 @@
 """The build cache (``.bibsite-cache/``): what the last build read and wrote, so the next one redoes only what changed.
 
-Five files, each replaced atomically:
+Six files, each replaced atomically:
 
 - ``stamp.pickle``: the input signature of the last build (every input file's name, size and
   modification time, the settings and the generator's own code) and what it reported: small, so
@@ -10,6 +10,7 @@ Five files, each replaced atomically:
 - ``records.pickle``: each record file's size and modification time with the Paper parsed from it,
   so an unchanged record is neither parsed nor validated again.
 - ``library.pickle``: what assembling the library worked out about names and texts (``LibraryMemo``).
+- ``related.pickle``: the related papers, with the digest of what they were worked out from.
 - ``artifacts.sqlite``: each paper's BibTeX, CSL-JSON and RIS text under the paper's key (see
   ``ArtifactStore``): a build reads them one at a time and writes only those that changed.
 
@@ -34,6 +35,7 @@ STAMP_FILE = "stamp.pickle"
 STATE_FILE = "state.pickle"
 RECORDS_FILE = "records.pickle"
 MEMO_FILE = "library.pickle"
+RELATED_FILE = "related.pickle"
 ARTIFACTS_FILE = "artifacts.sqlite"
 SEARCH_DIR = "search"  # the documents Pagefind indexes, kept between builds
 
@@ -159,6 +161,14 @@ class BuildCache:
 
     def save_memo(self, memo: Any) -> None:
         self._save(MEMO_FILE, memo)
+
+    def load_related(self, inputs: str) -> dict[str, tuple[str, ...]] | None:
+        """The related papers of the last build, if they were worked out from ``inputs``."""
+        saved = self._load(RELATED_FILE)
+        return saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == inputs else None
+
+    def save_related(self, inputs: str, related: dict[str, tuple[str, ...]]) -> None:
+        self._save(RELATED_FILE, (inputs, related))
 
     def artifacts(self) -> ArtifactStore:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,7 @@ on more than ``MAX_POSTINGS`` papers, few postings) every score is exact.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -144,6 +145,19 @@ def _paper_vectors(library: Library, ids: list[str]) -> tuple[list[dict[int, flo
                 vector[topics[topic_id]] = topic_side
         vectors.append(vector)
     return vectors, frequency
+
+
+def inputs_digest(library: Library, limit: int) -> str:
+    """A digest of everything ``related_papers`` reads: each paper's id, title, abstract, people
+    and topics, and the limit. Equal digests mean equal results, so most edits (a DOI, pages, a
+    venue, a year) need no new related papers."""
+    hasher = hashlib.blake2b(f"{limit}\0".encode(), digest_size=16)
+    for paper_id in sorted(library.papers):
+        paper = library.papers[paper_id]
+        people = "\t".join(author.person_id or "" for author in paper.authors)
+        hasher.update(f"{paper_id}\0{paper.title}\0{paper.abstract}\0{people}\0{paper.topic_ids}\0"
+                      .encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()
 
 
 def related_papers(library: Library, limit: int = 5, workers: int | None = 1) -> dict[str, tuple[str, ...]]:

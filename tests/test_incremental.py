@@ -231,3 +231,20 @@ def test_every_field_of_a_person_is_in_the_key_of_their_page() -> None:
     assert set(changes) == {field.name for field in dataclasses.fields(Person)}, "a new field must be in the key"
     for name, value in changes.items():
         assert person_digest_part(dataclasses.replace(base, **{name: value})) != person_digest_part(base), name
+
+
+def test_an_edit_related_papers_do_not_read_reuses_them(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("related papers were worked out again")
+
+    monkeypatch.setattr(generator.build, "related_papers", not_again)
+    project.edit(project.record(EDITED), "year: 2023", "year: 2022")  # the year is not among their inputs
+    project.build()
+    monkeypatch.undo()
+    assert snapshot(project.site) == project.clean_build()
+    project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Related WebCPM")  # the title is
+    monkeypatch.setattr(generator.build, "related_papers", not_again)
+    with pytest.raises(AssertionError, match="worked out again"):
+        project.build()
