@@ -157,14 +157,13 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
             # out in a child process while this one plans every file but the papers' pages, which show them.
             related_inputs = inputs_digest(library, config.related_papers)
             known = cache.load_related(related_inputs) if cache else None
-            related = (None if known is not None or not config.related_papers
-                       else ChildJob(related_papers, library, config.related_papers, options.workers))
+            source, job = _related_source(library, config.related_papers, options.workers, known)
             try:
-                planned = output_planner.outputs(related.result if related else lambda: known or {})
+                planned = output_planner.outputs(source)
             finally:
-                if related:
-                    related.cancel()  # only if it is still running: planning failed
-            if cache and related:
+                if job:
+                    job.cancel()  # only if it is still running: planning failed
+            if cache and known is None and config.related_papers:
                 cache.save_related(related_inputs, dict(output_planner.related))
         with timer("render"):
             made = []
@@ -186,6 +185,18 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
     report = writer.report
     return BuildReport(len(library.papers), report.files_written, warnings,
                        report.files_rewritten if previous is not None else -1, tuple(timer.phases))
+
+
+def _related_source(library: Library, limit: int, workers: int | None, known: dict[str, tuple[str, ...]] | None,
+                    ) -> tuple[Callable[[], Mapping[str, tuple[str, ...]]], ChildJob | None]:
+    """Where the related papers come from: the cache; a child process working on them meanwhile; or,
+    with one job, this process once they are asked for. The child, if any, to cancel on failure."""
+    if known is not None or not limit:
+        return (lambda: known or {}), None
+    if workers == 1:
+        return (lambda: related_papers(library, limit, 1)), None
+    job = ChildJob(related_papers, library, limit, workers)
+    return job.result, job
 
 
 def _artifacts(library: Library, keys: dict[str, str], site_key: str, cache: BuildCache | None,

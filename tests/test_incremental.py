@@ -248,3 +248,16 @@ def test_an_edit_related_papers_do_not_read_reuses_them(project: Project, monkey
     monkeypatch.setattr(generator.build, "related_papers", not_again)
     with pytest.raises(AssertionError, match="worked out again"):
         project.build()
+
+
+def test_one_job_means_one_process_and_the_same_site(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build
+
+    def no_child(*args: object) -> None:
+        raise AssertionError("a child process was started")
+
+    monkeypatch.setattr(generator.build, "ChildJob", no_child)
+    config, _ = load_config(project.root / "content", project.root / "one-job", project.root / "templates",
+                            project.root / "static")
+    build_site(config, BuildOptions(workers=1))  # no cache: related papers are worked out here
+    assert snapshot(project.root / "one-job") == snapshot(project.site)
