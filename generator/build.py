@@ -35,8 +35,9 @@ from .config import SiteConfig
 from .library import LibraryMemo, likely_unmerged_people
 from .model import Library, Problem
 from .outputs import (
-    Artifacts,
+    ArtifactTexts,
     BibtexView,
+    MemoryArtifacts,
     Output,
     OutputPlanner,
     StoredArtifacts,
@@ -200,7 +201,7 @@ def _related_source(library: Library, limit: int, workers: int | None, known: di
 
 
 def _artifacts(library: Library, keys: dict[str, str], site_key: str, cache: BuildCache | None,
-               options: BuildOptions) -> Mapping[str, Artifacts]:
+               options: BuildOptions) -> ArtifactTexts:
     """Every paper's BibTeX, CSL-JSON and RIS: made on every core where the cache has no texts under the
     paper's key; with a cache they are read back from it one at a time when a file needs them."""
     artifact_keys = {paper_id: digest(site_key, keys[paper_id]) for paper_id in library.papers}
@@ -210,10 +211,10 @@ def _artifacts(library: Library, keys: dict[str, str], site_key: str, cache: Bui
     made = parallel_map(lambda paper_id: make_artifacts(library.papers[paper_id], library), stale, options.workers,
                         _advance(options, "Exporting citations", len(stale)))
     if stored is None:
-        return dict(zip(stale, made))
+        return MemoryArtifacts(dict(zip(stale, made)))
     stored.update(((paper_id, artifact_keys[paper_id], (texts.bibtex, texts.csl_item, texts.ris))
                    for paper_id, texts in zip(stale, made)), [paper_id for paper_id in known if paper_id not in keys])
-    return StoredArtifacts(stored, tuple(library.papers))
+    return StoredArtifacts(stored, library.papers)
 
 
 def _make_all(made: list[tuple[Output, str]], options: BuildOptions, label: str) -> None:

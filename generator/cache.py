@@ -242,13 +242,6 @@ class ArtifactStore:
         which order as code points do)."""
         return iter(self._connection().execute(_SELECT_ALL[column]))
 
-    def get(self, paper_id: str) -> tuple[str, str, str]:
-        row = self._connection().execute("SELECT bibtex, csl_item, ris FROM artifacts WHERE id = ?",
-                                         (paper_id,)).fetchone()
-        if row is None:
-            raise KeyError(paper_id)
-        return row
-
     def close(self) -> None:
         if self._db is not None and self._pid == os.getpid():
             self._db.close()

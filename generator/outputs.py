@@ -42,48 +42,50 @@ class Artifacts:
     ris: str
 
 
-class StoredArtifacts(Mapping[str, Artifacts]):
-    """paper id -> Artifacts, read from the build cache's store when asked for."""
+class ArtifactTexts:
+    """Every paper's export texts, one format of one paper at a time (``column``: ``bibtex``,
+    ``csl_item`` or ``ris``), or one format of every paper, by id."""
 
-    def __init__(self, store: ArtifactStore, paper_ids: tuple[str, ...]) -> None:
+    def __init__(self, paper_ids: Iterable[str]) -> None:
+        self.paper_ids = tuple(paper_ids)
+
+    def text(self, paper_id: str, column: str) -> str:
+        raise NotImplementedError
+
+    def every_text(self, column: str) -> Iterator[str]:
+        return (self.text(paper_id, column) for paper_id in sorted(self.paper_ids))
+
+
+class MemoryArtifacts(ArtifactTexts):
+    """The texts held in memory: a build without a cache."""
+
+    def __init__(self, artifacts: Mapping[str, Artifacts]) -> None:
+        super().__init__(artifacts)
+        self._artifacts = artifacts
+
+    def text(self, paper_id: str, column: str) -> str:
+        return getattr(self._artifacts[paper_id], column)
+
+
+class StoredArtifacts(ArtifactTexts):
+    """The texts read from the build cache's store when asked for, never all at once."""
+
+    def __init__(self, store: ArtifactStore, paper_ids: Iterable[str]) -> None:
+        super().__init__(paper_ids)
         self._store = store
-        self._paper_ids = paper_ids
-
-    def __getitem__(self, paper_id: str) -> Artifacts:
-        return Artifacts(*self._store.get(paper_id))
 
     def text(self, paper_id: str, column: str) -> str:
         return self._store.text(paper_id, column)
 
     def every_text(self, column: str) -> Iterator[str]:
-        """Every paper's text in one format, by id, in one pass over the store."""
-        expected = iter(sorted(self._paper_ids))
+        """In one pass over the store."""
+        expected = iter(sorted(self.paper_ids))
         for paper_id, text in self._store.every_text(column):
             if paper_id != next(expected, None):
                 raise KeyError(f"the export store does not match the papers at {paper_id!r}")
             yield text
         if next(expected, None) is not None:
             raise KeyError("the export store lacks papers")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._paper_ids)
-
-    def __len__(self) -> int:
-        return len(self._paper_ids)
-
-
-def _text(artifacts: Mapping[str, Artifacts], paper_id: str, column: str) -> str:
-    """One format of one paper's texts, without reading the others from a store."""
-    if isinstance(artifacts, StoredArtifacts):
-        return artifacts.text(paper_id, column)
-    return getattr(artifacts[paper_id], column)
-
-
-def _every_text(artifacts: Mapping[str, Artifacts], column: str) -> Iterator[str]:
-    """One format of every paper's texts, by id."""
-    if isinstance(artifacts, StoredArtifacts):
-        return artifacts.every_text(column)
-    return (getattr(artifacts[paper_id], column) for paper_id in sorted(artifacts))
 
 
 def make_artifacts(paper: Paper, library: Library) -> Artifacts:
@@ -127,7 +129,7 @@ class OutputPlanner:
     """Lists every output with its key; making one renders or joins only when asked."""
 
     def __init__(self, library: Library, config: SiteConfig, env: Environment, planner: PagePlanner,
-                 artifacts: Mapping[str, Artifacts], keys: Mapping[str, str], global_key: str,
+                 artifacts: ArtifactTexts, keys: Mapping[str, str], global_key: str,
                  related: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.related = related or {}
         self.library = library
@@ -203,11 +205,11 @@ class OutputPlanner:
         for paper_id in library.papers:
             key = self.keys[paper_id]
             yield Output(f"papers/{paper_id}/{paper_id}.bib", self.key("bib", key),
-                         lambda paper_id=paper_id: _text(artifacts, paper_id, "bibtex"))
+                         lambda paper_id=paper_id: artifacts.text(paper_id, "bibtex"))
             yield Output(f"papers/{paper_id}/{paper_id}.json", self.key("json", key),
-                         lambda paper_id=paper_id: citation_formats.join_csl([_text(artifacts, paper_id, "csl_item")]))
+                         lambda paper_id=paper_id: citation_formats.join_csl([artifacts.text(paper_id, "csl_item")]))
             yield Output(f"papers/{paper_id}/{paper_id}.ris", self.key("ris", key),
-                         lambda paper_id=paper_id: _text(artifacts, paper_id, "ris"))
+                         lambda paper_id=paper_id: artifacts.text(paper_id, "ris"))
         for folder, index in (("authors", library.papers_by_person), ("venues", library.papers_by_venue)):
             for owner, paper_ids in index.items():
                 yield Output(f"{folder}/{owner}/{owner}.bib", self.key("bundle", *self.paper_keys(paper_ids)),
@@ -216,9 +218,9 @@ class OutputPlanner:
         every_key = self.paper_keys(everything)
         yield Output("all.bib", self.key("all.bib", *every_key), lambda: self.bibtex_bundle(everything))
         yield Output("all.json", self.key("all.json", *every_key),
-                     lambda: citation_formats.csl_chunks(_every_text(artifacts, "csl_item")))
+                     lambda: citation_formats.csl_chunks(artifacts.every_text("csl_item")))
         yield Output("all.ris", self.key("all.ris", *every_key),
-                     lambda: citation_formats.joined_chunks(_every_text(artifacts, "ris"),
+                     lambda: citation_formats.joined_chunks(artifacts.every_text("ris"),
                                                             citation_formats.RIS_EOL))
 
     def feeds(self) -> Iterator[Output]:
@@ -290,25 +292,25 @@ class OutputPlanner:
     def bibtex_bundle(self, paper_ids: tuple[str, ...]) -> Iterator[str]:
         """``export.export_bundle``, piece by piece."""
         artifacts = self.artifacts
-        if len(paper_ids) == len(artifacts) and list(paper_ids) == sorted(artifacts):  # every paper: one pass
-            return citation_formats.joined_chunks(_every_text(artifacts, "bibtex"), "\n")
-        return citation_formats.joined_chunks((_text(artifacts, i, "bibtex") for i in dict.fromkeys(paper_ids)), "\n")
+        if len(paper_ids) == len(artifacts.paper_ids) and list(paper_ids) == sorted(artifacts.paper_ids):  # every paper
+            return citation_formats.joined_chunks(artifacts.every_text("bibtex"), "\n")
+        return citation_formats.joined_chunks((artifacts.text(i, "bibtex") for i in dict.fromkeys(paper_ids)), "\n")
 
 
 class BibtexView(Mapping[str, str]):
     """paper id -> BibTeX entry, read from the artifacts."""
 
-    def __init__(self, artifacts: Mapping[str, Artifacts]) -> None:
+    def __init__(self, artifacts: ArtifactTexts) -> None:
         self._artifacts = artifacts
 
     def __getitem__(self, paper_id: str) -> str:
-        return _text(self._artifacts, paper_id, "bibtex")
+        return self._artifacts.text(paper_id, "bibtex")
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._artifacts)
+        return iter(self._artifacts.paper_ids)
 
     def __len__(self) -> int:
-        return len(self._artifacts)
+        return len(self._artifacts.paper_ids)
 
 
 def _render(env: Environment, page: Page) -> str:
