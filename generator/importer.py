@@ -19,7 +19,7 @@ from typing import Any
 from . import merge, names, store
 from .model import Paper, Problem, RawRecord, Unresolved, is_web_url
 from .normalize import missing_fields, normalize_record
-from .parallel import ChildJob, Progress
+from .parallel import ChildJob, Progress, available_cores
 from .resolve import ReferenceIndex
 from .sources import READERS, SourceError, bibtex, load_source, read_text, report_if_empty
 from .sources.bibtex import BibtexPart, read_bibtex_part, split_bibtex
@@ -305,8 +305,7 @@ def _processes() -> int:
     """How many processes to share work between: the cores this process may use, if it may fork."""
     if not hasattr(os, "fork") or threading.active_count() > 1:  # forking a threaded process is unsafe
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cores, 4))
+    return min(available_cores(), 4)
 
 
 def _run_in_parallel(function: Callable[[Any], Any], arguments: list) -> list:
