@@ -62,12 +62,13 @@ def main() -> None:
 )
 def import_command(paths: tuple[Path, ...], content_dir: Path, fmt: str | None, reference: Path | None) -> None:
     """Read raw listings and write normalized records into CONTENT/papers/."""
-    from .importer import import_sources
+    from .importer import cycle_collector_paused, import_sources
     from .versions import VERSIONS_FILE, propose_versions
 
-    report = import_sources(list(paths), content_dir, fmt=fmt, reference=reference,
-                            progress=_progress_bar if sys.stderr.isatty() else None)
-    proposals = propose_versions(content_dir, report.records)
+    with cycle_collector_paused():
+        report = import_sources(list(paths), content_dir, fmt=fmt, reference=reference,
+                                progress=_progress_bar if sys.stderr.isatty() else None)
+        proposals = propose_versions(content_dir, report.records)
     _print_problems(report.problems + report.rejected)
     for entry in report.unresolved:
         click.echo(f"{entry.file}:{entry.line}: unresolved: {entry.text[:70]}...", err=True)

@@ -8,6 +8,7 @@ handle both ``Given Family`` and ``Family, Given`` forms, particles such as
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bibtexparser.middlewares.names import (
     InvalidNameError,
@@ -89,13 +90,18 @@ TITLE_STOPWORDS = frozenset(
 
 def id_stem(first_family: str | None, second_family: str | None, author_count: int, year: int | None) -> str:
     """``qin-etal-2023``, ``maggi-vitaletti-2025``, ``chen-2025``, ``anonymous-nd``."""
-    parts = [slug(first_family or "") or "anonymous"]
+    parts = [_name_slug(first_family or "") or "anonymous"]
     if author_count == 2 and second_family:
-        parts.append(slug(second_family) or "anonymous")
+        parts.append(_name_slug(second_family) or "anonymous")
     elif author_count >= 3:
         parts.append("etal")
     parts.append(str(year) if year else "nd")
     return "-".join(parts)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_slug(family: str) -> str:
+    return slug(family)  # a family name heads many ids: slugify it once
 
 
 def title_words(title: str) -> list[str]:

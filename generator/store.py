@@ -8,6 +8,7 @@ record against ``schema/paper.schema.json`` and reports ``file: field: problem``
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -384,23 +385,39 @@ def paper_path(content_dir: Path, paper_id: str) -> Path:
     return content_dir / PAPERS_DIR / f"{paper_id}.yaml"
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` unless the file already holds exactly these bytes. True if written."""
+def write_if_changed(path: Path | str, text: str) -> bool:
+    """Write ``text`` unless the file already holds exactly these bytes. True if written.
+
+    Plain ``os`` calls on strings: an import writes a hundred thousand records through here.
+    """
     data = text.encode("utf-8")
+    path = os.fspath(path)
     try:
-        if path.read_bytes() == data:
-            return False
+        with open(path, "rb") as file:
+            if file.read() == data:
+                return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.tmp")
+    try:
+        file = open(temporary, "wb")
+    except FileNotFoundError:  # the folder is made once, not checked before every write
+        os.makedirs(folder, exist_ok=True)
+        file = open(temporary, "wb")
+    with file:
+        file.write(data)
+    os.replace(temporary, path)
     return True
 
 
 def save_paper(content_dir: Path, paper: Paper) -> bool:
-    return write_if_changed(paper_path(content_dir, paper.id), dump_paper(paper))
+    return save_paper_dict(content_dir, paper_to_dict(paper))
+
+
+def save_paper_dict(content_dir: Path, data: dict[str, Any]) -> bool:
+    """Write a record given as ``paper_to_dict`` gives it (a caller that validated it has it already)."""
+    return write_if_changed(os.path.join(content_dir, PAPERS_DIR, f"{data['id']}.yaml"), dump_yaml(data))
 
 
 # ---------------------------------------------------------------- venues

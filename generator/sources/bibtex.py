@@ -103,8 +103,9 @@ def _shift(problems: list[Problem], lines: int) -> list[Problem]:
 # entry fails at that point, as it fails at the end of a part).
 _PART_START = re.compile(r"\n(?=@\w*[ \t]*\{)")
 # What spans parts: @string macros and crossref. A file that mentions either is read whole.
-# (Searched in ASCII-lower-cased bytes: str.lower() of a large non-ASCII text is ten times slower.)
-_SPANS_PARTS = re.compile(rb"@\s*string|crossref")
+# (Searched in ASCII-lower-cased bytes: str.lower() of a large non-ASCII text is ten times slower;
+# and as two searches: an alternation makes the regex engine try every position of the text.)
+_STRING_MACRO = re.compile(rb"@\s*string")
 
 
 def split_bibtex(text: str, parts: int, first_share: float | None = None) -> list[tuple[int, str]]:
@@ -116,7 +117,10 @@ def split_bibtex(text: str, parts: int, first_share: float | None = None) -> lis
     then entry warnings), the pieces give what ``read_bibtex`` gives for the whole text, except
     that an entry key in two pieces is a duplicate the pieces cannot see (callers check ``keys``).
     """
-    if parts < 2 or _SPANS_PARTS.search(text.encode().lower()):
+    if parts < 2:
+        return [(0, text)]
+    lowered = text.encode().lower()
+    if b"crossref" in lowered or _STRING_MACRO.search(lowered):
         return [(0, text)]
     first_share = first_share or 1 / parts
     # Reading an entry costs about as much as reading 400 characters of its text: pieces are
