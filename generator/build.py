@@ -46,7 +46,7 @@ from .outputs import (
     paper_key,
     template_names,
 )
-from .parallel import ChildJob, Progress, parallel_map
+from .parallel import ChildJob, Progress, available_cores, parallel_map
 from .records import load_records
 from .related import inputs_digest, related_papers
 from .write import SiteWriter, WriteError
@@ -196,7 +196,8 @@ def _related_source(library: Library, limit: int, workers: int | None, known: di
         return (lambda: known or {}), None
     if workers == 1:
         return (lambda: related_papers(library, limit, 1)), None
-    job = ChildJob(related_papers, library, limit, workers)
+    # This process plans the site meanwhile: the child takes the other cores (one, on two).
+    job = ChildJob(related_papers, library, limit, max(1, (workers or available_cores()) - 1))
     return job.result, job
 
 

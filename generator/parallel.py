@@ -12,6 +12,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
@@ -23,9 +24,7 @@ Progress = Callable[[str, int], Callable[[int], None]]
 
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
 CHUNK_SIZE = 128
-
-_task: Callable[[Any], Any] | None = None
-_items: Sequence[Any] = ()
+CHILD_CHUNKS = 64  # chunks a forked child makes before it exits (its copied memory with it)
 
 
 def available_cores() -> int:
@@ -41,7 +40,14 @@ def parallel_map(
     workers: int | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> Iterator[Any]:
-    """``task(item)`` for every item, in order; ``on_progress(n)`` after every n items done."""
+    """``task(item)`` for every item, in order; ``on_progress(n)`` after every n items done.
+
+    This process works too, beside ``workers - 1`` forked children. A forked child shares this
+    process's memory only until one of them writes to a page, and CPython writes a reference count
+    to every object it reads: a child slowly copies whatever its items touch (the whole library, on
+    a large site). So each child makes a batch of at most ``CHILD_CHUNKS`` chunks and exits, and a
+    fresh one is forked for the next batch: memory stays near one process's, not ``workers`` times it.
+    """
     workers = available_cores() if workers is None else workers
     if workers <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
@@ -49,25 +55,40 @@ def parallel_map(
             if on_progress:
                 on_progress(1)
         return
-    global _task, _items
-    _task, _items = task, items
     chunks = [(start, min(start + CHUNK_SIZE, len(items))) for start in range(0, len(items), CHUNK_SIZE)]
-    # Objects that exist now are never collected in the workers, so their memory stays shared.
+
+    def run(batch: range) -> list[list[Any]]:
+        return [[task(items[index]) for index in range(*chunks[number])] for number in batch]
+
+    done: dict[int, list[Any]] = {}  # chunk number -> its results, until they are handed on in order
+    children: list[tuple[range, ChildJob[list[list[Any]]]]] = []
+    next_chunk = handed_on = 0
+    # Objects that exist now are never collected in the children, so their memory stays shared.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for results in pool.imap(_run_chunk, chunks):
+        while handed_on < len(chunks):
+            for batch, child in [entry for entry in children if entry[1].ready() or next_chunk == len(chunks)]:
+                done.update(zip(batch, child.result()))
+                children.remove((batch, child))
+            while next_chunk < len(chunks) and len(children) < workers - 1:
+                # Smaller batches near the end, so that no process waits long for the last one.
+                size = max(1, min(CHILD_CHUNKS, (len(chunks) - next_chunk) // (2 * workers)))
+                batch = range(next_chunk, next_chunk + size)
+                children.append((batch, ChildJob(run, batch)))
+                next_chunk += size
+            if next_chunk < len(chunks):
+                done[next_chunk] = run(range(next_chunk, next_chunk + 1))[0]
+                next_chunk += 1
+            while handed_on in done:
+                results = done.pop(handed_on)
                 yield from results
                 if on_progress:
                     on_progress(len(results))
+                handed_on += 1
     finally:
+        for _, child in children:
+            child.cancel()
         gc.unfreeze()
-        _task, _items = None, ()
-
-
-def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
-    assert _task is not None
-    return [_task(_items[index]) for index in range(*bounds)]
 
 
 class ChildJob(Generic[_Result]):
@@ -99,6 +120,10 @@ class ChildJob(Generic[_Result]):
                 os._exit(status)
         os.close(write_end)
         self._pid, self._read_end = pid, read_end
+
+    def ready(self) -> bool:
+        """Whether ``result()`` would not wait for the work (the child has started handing it back)."""
+        return not self._pid or bool(select.select([self._read_end], [], [], 0)[0])
 
     def result(self) -> _Result:
         if not self._pid:

@@ -401,14 +401,17 @@ def write_if_changed(path: Path | str, text: str) -> bool:
     folder, name = os.path.split(path)
     temporary = os.path.join(folder, f".{name}.tmp")
     try:
-        file = open(temporary, "wb")
+        _write_bytes(temporary, data)
     except FileNotFoundError:  # the folder is made once, not checked before every write
         os.makedirs(folder, exist_ok=True)
-        file = open(temporary, "wb")
-    with file:
-        file.write(data)
+        _write_bytes(temporary, data)
     os.replace(temporary, path)
     return True
+
+
+def _write_bytes(path: str, data: bytes) -> None:
+    with open(path, "wb") as file:
+        file.write(data)
 
 
 def save_paper(content_dir: Path, paper: Paper) -> bool:

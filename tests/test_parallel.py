@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
+from generator import parallel
 from generator.parallel import ChildJob, parallel_map
 
 
@@ -13,11 +15,31 @@ def _pid_and_square(value: int) -> tuple[int, int]:
     return os.getpid(), value * value
 
 
+def _pid_and_square_slowly(value: int) -> tuple[int, int]:
+    time.sleep(0.0002)  # long enough that this process does not make every chunk before a child starts
+    return _pid_and_square(value)
+
+
 def test_parallel_map_keeps_the_order_and_the_results() -> None:
     items = list(range(1000))  # enough to start workers
     results = list(parallel_map(_pid_and_square, items, workers=2))
     assert [square for _, square in results] == [value * value for value in items]
-    assert os.getpid() not in {pid for pid, _ in results}  # made by the workers
+    makers = {pid for pid, _ in results}
+    assert os.getpid() in makers and len(makers) > 1  # this process and forked ones
+
+
+def test_parallel_map_forks_a_fresh_child_for_each_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A child exits after its batch, so that the memory it copied goes with it.
+    monkeypatch.setattr(parallel, "CHILD_CHUNKS", 2)
+    items = list(range(3000))
+    results = list(parallel_map(_pid_and_square_slowly, items, workers=2))
+    assert [square for _, square in results] == [value * value for value in items]
+    assert len({pid for pid, _ in results} - {os.getpid()}) > 2
+
+
+def test_parallel_map_fails_as_it_would_here() -> None:
+    with pytest.raises(ZeroDivisionError):
+        list(parallel_map(lambda value: 1 // (value - 999), list(range(2000)), workers=2))
 
 
 def test_a_child_job_runs_in_another_process_while_this_one_works() -> None:
