@@ -159,14 +159,9 @@ def _import_sources(paths: list[Path], content_dir: Path, fmt: str | None, refer
 _MOVABLE_FIELDS = frozenset({"url", "doi", "arxiv", "volume", "number", "pages", "publisher", "address", "note"})
 
 
-def make_storable(paper: Paper) -> tuple[Paper, list[Problem]]:
-    """The record as the schema accepts it; a field that fails moves to ``extra``, and says so."""
-    paper, _, problems = _storable(paper)
-    return paper, problems
-
-
-def _storable(paper: Paper) -> tuple[Paper, dict[str, Any], list[Problem]]:
-    """``make_storable``, and the record's fields as written to its file."""
+def make_storable(paper: Paper) -> tuple[Paper, dict[str, Any], list[Problem]]:
+    """The record as the schema accepts it, its fields as written to its file, and its problems;
+    a field that fails moves to ``extra``, and says so."""
     where = paper.sources[0] if paper.sources else None
     label, line = (where.file, where.line) if where else (paper.id, None)
     problems = []
@@ -275,7 +270,7 @@ def _normalize(record: RawRecord, catalog) -> Outcome:
 
 def _save_papers(content_dir: Path, papers: list[Paper],
                  progress: Progress | None = None) -> list[tuple[list[Problem], bool]]:
-    """``make_storable`` and ``save_paper`` for each paper: its problems, and whether its file was written."""
+    """``make_storable`` and ``store.save_paper_dict`` for each paper: its problems, and whether its file was written."""
     processes = _processes() if len(papers) >= PARALLEL_MIN_RECORDS else 1
     shares = [(content_dir, papers[index::processes]) for index in range(processes)]
     bar = _Bar(progress, "Writing records", len(papers), processes)  # follows this process's share
@@ -289,7 +284,7 @@ def _save_share(arguments: tuple[Path, list[Paper]], bar: _Bar | None = None) ->
     content_dir, papers = arguments
     saved = []
     for paper in papers:
-        paper, data, problems = _storable(paper)
+        _, data, problems = make_storable(paper)
         saved.append((problems, store.save_paper_dict(content_dir, data)))
         if bar:
             bar.step()
