@@ -194,10 +194,9 @@ def _related_source(library: Library, limit: int, workers: int | None, known: di
     with one job, this process once they are asked for. The child, if any, to cancel on failure."""
     if known is not None or not limit:
         return (lambda: known or {}), None
-    if workers == 1:
-        return (lambda: related_papers(library, limit, 1)), None
-    # This process plans the site meanwhile: the child takes the other cores (one, on two).
-    job = ChildJob(related_papers, library, limit, max(1, (workers or available_cores()) - 1))
+    if workers == 1 or (workers is None and available_cores() == 1):
+        return (lambda: related_papers(library, limit)), None
+    job = ChildJob(related_papers, library, limit)
     return job.result, job
 
 

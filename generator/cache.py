@@ -1,14 +1,16 @@
 """The build cache (``.bibsite-cache/``): what the last build read and wrote, so the next one redoes only what changed.
 
-Six files, each replaced atomically:
+These files, each replaced atomically:
 
 - ``stamp.pickle``: the input signature of the last build (every input file's name, size and
   modification time, the settings and the generator's own code) and what it reported: small, so
   a build with nothing to do reads only this.
 - ``state.pickle``: for every output file of the last build, the key it was made from (a digest of
   everything its bytes depend on; see ``outputs.py``).
-- ``records.pickle``: each record file's size and modification time with the Paper parsed from it,
-  so an unchanged record is neither parsed nor validated again.
+- ``records-00.pickle`` to ``records-31.pickle``: each record file's size and modification time
+  with the Paper parsed from it, so an unchanged record is neither parsed nor validated again.
+  A record file always goes to the same one of the 32 (by a digest of its name), so an edit
+  rewrites one thirty-second of them.
 - ``library.pickle``: what assembling the library worked out about names and texts (``LibraryMemo``).
 - ``related.pickle``: the related papers, with the digest of what they were worked out from.
 - ``artifacts.sqlite``: each paper's BibTeX, CSL-JSON and RIS text under the paper's key (see
@@ -24,6 +26,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,7 +36,7 @@ from typing import Any
 CACHE_DIR = Path(".bibsite-cache")
 STAMP_FILE = "stamp.pickle"
 STATE_FILE = "state.pickle"
-RECORDS_FILE = "records.pickle"
+RECORDS_SHARDS = 32  # files the parsed records are spread over
 MEMO_FILE = "library.pickle"
 RELATED_FILE = "related.pickle"
 ARTIFACTS_FILE = "artifacts.sqlite"
@@ -150,11 +153,24 @@ class BuildCache:
         (self.folder / STATE_FILE).unlink(missing_ok=True)
 
     def load_records(self) -> dict[str, tuple[int, int, Any]]:
-        records = self._load(RECORDS_FILE)
-        return records if isinstance(records, dict) else {}
+        """record file name -> (size, modification time, what parsing it gave); a shard that cannot be
+        read is left out, so its records are parsed again and the shard is written anew."""
+        records: dict[str, tuple[int, int, Any]] = {}
+        for shard in range(RECORDS_SHARDS):
+            part = self._load(_records_file(shard))
+            if isinstance(part, dict):
+                records.update(part)
+        return records
 
-    def save_records(self, records: dict[str, tuple[int, int, Any]]) -> None:
-        self._save(RECORDS_FILE, records)
+    def save_records(self, records: dict[str, tuple[int, int, Any]], changed: Iterable[str]) -> None:
+        """Write the shards that hold a ``changed`` name (parsed again, added or gone) from ``records``."""
+        parts: dict[int, dict[str, tuple[int, int, Any]]] = {_records_shard(name): {} for name in changed}
+        for name, entry in records.items():
+            part = parts.get(_records_shard(name))
+            if part is not None:
+                part[name] = entry
+        for shard, part in sorted(parts.items()):
+            self._save(_records_file(shard), part)
 
     def load_memo(self) -> Any:
         return self._load(MEMO_FILE)
@@ -192,6 +208,14 @@ class BuildCache:
         with open(temporary, "wb") as file:
             pickle.dump((code_digest(), payload), file, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(self.folder / name)
+
+
+def _records_shard(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8", "surrogateescape")) % RECORDS_SHARDS
+
+
+def _records_file(shard: int) -> str:
+    return f"records-{shard:02d}.pickle"
 
 
 ARTIFACT_COLUMNS = ("bibtex", "csl_item", "ris")

@@ -32,8 +32,10 @@ def load_records(content_dir: Path, cache: BuildCache | None = None, workers: in
             stale.append((name, size, mtime))
     for (name, _, _), loaded in zip(stale, parallel_map(lambda item: _load(folder / item[0]), stale, workers)):
         results[name] = loaded
-    if cache and stale or cache and len(cached) != len(files):
-        cache.save_records({name: (size, mtime, results[name]) for name, size, mtime in files})
+    gone = cached.keys() - results.keys()
+    if cache and (stale or gone):
+        cache.save_records({name: (size, mtime, results[name]) for name, size, mtime in files},
+                           [name for name, _, _ in stale] + sorted(gone))
 
     papers: dict[str, Paper] = {}
     digests: dict[str, str] = {}

@@ -15,20 +15,21 @@ a pair that shares a word or two, but a paper that says nearly the same thing ca
 author. Ties are broken by paper id.
 
 Every shared thing is a *feature*: one paper's side of it is ``sqrt(weight)`` (for words, the
-normalised TF-IDF weight), so a pair's score is the dot product of the two feature vectors. This
-makes the work per paper bounded, which is what keeps a corpus of 100,000 papers to seconds:
+normalised TF-IDF weight), so a pair's score is the dot product of the two feature vectors. The
+vectors are the rows of a sparse matrix, and the work is two sparse products, so a corpus of
+100,000 papers takes seconds and little memory:
 
-1. Candidates come from an inverted index, rarest feature first. A feature on more than
-   ``MAX_POSTINGS`` papers (a common word, a broad topic, a very prolific author) proposes no
-   candidates, and a paper stops reading postings after ``POSTINGS_BUDGET`` entries.
-2. The best ``max(20, SHORTLIST_FACTOR * limit)`` candidates then get the contributions of the
-   features that were not read (common words, topics, prolific authors, features past the
-   budget), and the top ``limit`` are kept.
+1. Candidates: the product of the matrix with itself over *rare* features (on at most
+   ``MAX_POSTINGS`` papers) gives every pair that shares one, with that part of its score. A
+   common word, a broad topic or a very prolific author proposes no candidates: the pairs they
+   make would be most of all pairs, and say little.
+2. The best ``max(20, SHORTLIST_FACTOR * limit)`` candidates of each paper (ties by id) get the
+   rest of their score, from the features that are not rare, and the top ``limit`` are kept.
 
 A word on more than ``COMMON_WORD_SHARE`` of the papers (and more than ``MAX_POSTINGS``) counts
 in the length of a text but is never compared: it says little about what a paper is about.
-A paper that shares nothing with any other gets no related papers. In a small library (no feature
-on more than ``MAX_POSTINGS`` papers, few postings) every score is exact.
+A paper that shares nothing rare with any other gets no related papers. In a small library (no
+feature on more than ``MAX_POSTINGS`` papers) every score is exact.
 """
 
 from __future__ import annotations
@@ -36,11 +37,15 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from array import array
 from collections import Counter
-from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from .model import Library
-from .parallel import parallel_map
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy.sparse import csr_matrix
 
 AUTHOR_WEIGHT = 0.6
 TOPIC_WEIGHT = 0.1
@@ -48,9 +53,9 @@ TEXT_WEIGHT = 1.0
 TITLE_REPEAT = 2  # a title word counts as this many occurrences
 
 MAX_POSTINGS = 250  # a feature on more papers proposes no candidates
-POSTINGS_BUDGET = 300  # postings read per paper, at most
 COMMON_WORD_SHARE = 0.05  # a word on more than this share of papers (and MAX_POSTINGS) is not compared
 SHORTLIST_FACTOR = 4  # candidates rescored with every feature: limit * this (at least 20)
+BLOCK_ROWS = 1024  # papers whose candidates are worked out at once (memory: ~1,000 candidates each)
 
 _WORD = re.compile(r"[^\W\d_][^\W_]+")
 # Function words and the vocabulary of every abstract; TF-IDF would weigh them down anyway, but
@@ -74,77 +79,83 @@ def _stem(word: str) -> str:
     return word
 
 
-_TF = [0.0] + [1 + math.log(count) for count in range(1, 64)]  # sublinear term frequency
+def _feature_matrices(library: Library, ids: list[str]) -> tuple[csr_matrix, csr_matrix]:
+    """Each paper's features, with its side of the weight, as two sparse matrices (a row per paper,
+    a column per feature): the rare features (on 2 to ``MAX_POSTINGS`` papers), and the others.
 
-
-def _paper_vectors(library: Library, ids: list[str]) -> tuple[list[dict[int, float]], list[int]]:
-    """Each paper's features, numbered, with its side of the weight; and each feature's paper count.
-
-    Features are words, ``p:<person id>`` and ``t:<topic id>`` (a word never holds ``:``).
+    Features are word stems, then people, then topics. Python only reads the words; the weights
+    are worked out on whole arrays.
     """
-    number: dict[str, int] = {}
-    stems: dict[str, int] = {}  # word as found -> feature number of its stem
-    frequency: list[int] = []
-    all_counts: list[dict[int, int]] = []
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+
+    stems: dict[str, int] = {}  # word as found -> column of its stem (-1: a stop word)
+    columns: dict[str, int] = {}  # stem -> column
+    word_columns, word_counts, ends = array("q"), array("q"), array("q", [0])
     for paper_id in ids:
         paper = library.papers[paper_id]
         found = _WORD.findall(paper.title.casefold()) * TITLE_REPEAT
         if paper.abstract:
             found += _WORD.findall(paper.abstract.casefold())
-        counts: dict[int, int] = {}
-        for word, count in Counter(found).items():
-            f = stems.get(word)
-            if f is None:
-                if word in _STOPWORDS:
-                    f = stems[word] = -1
-                else:
-                    f = stems[word] = number.setdefault(_stem(word), len(number))
-                    if f == len(frequency):
-                        frequency.append(0)
-            if f >= 0:
-                counts[f] = counts.get(f, 0) + count
-        for f in counts:
-            frequency[f] += 1
-        all_counts.append(counts)
+        counts = Counter(found)
+        found_columns = list(map(stems.get, counts))
+        if None in found_columns:  # words not seen before
+            for position, word in enumerate(counts):
+                if found_columns[position] is None:
+                    column = -1 if word in _STOPWORDS else columns.setdefault(_stem(word), len(columns))
+                    found_columns[position] = stems[word] = column
+        word_columns.extend(found_columns)
+        word_counts.extend(counts.values())
+        ends.append(len(word_columns))
 
-    total = len(ids)
-    idf = [math.log(total / df) if df else 0.0 for df in frequency]
-    too_common = max(MAX_POSTINGS, COMMON_WORD_SHARE * total)
-    text_scale = math.sqrt(TEXT_WEIGHT)
-    topic_side = math.sqrt(TOPIC_WEIGHT)
+    shape = (len(ids), len(columns))
+    rows = np.repeat(np.arange(len(ids)), np.diff(np.frombuffer(ends, dtype=np.int64)))
+    found_at = np.frombuffer(word_columns, dtype=np.int64)
+    is_word = found_at >= 0
+    # Two words with one stem ("model", "models") add up: the matrix sums repeated entries.
+    counts = csr_matrix((np.frombuffer(word_counts, dtype=np.int64)[is_word].astype(np.float64),
+                         (rows[is_word], found_at[is_word])), shape=shape)
+    counts.sum_duplicates()
+    frequency = np.bincount(counts.indices, minlength=shape[1])
+    idf = np.log(len(ids) / np.maximum(frequency, 1))
+    weights = counts.copy()
+    weights.data = (1 + np.log(counts.data)) * idf[counts.indices]  # sublinear term frequency times IDF
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    # Scaled by the whole text's length, then a word on this paper alone, or on too many, is dropped.
+    text = csr_matrix(weights.multiply(math.sqrt(TEXT_WEIGHT) / norms[:, None]))
+    too_common = max(MAX_POSTINGS, COMMON_WORD_SHARE * len(ids))
+    text = text[:, np.flatnonzero((frequency > 1) & (frequency <= too_common))]
+    text_frequency = frequency[(frequency > 1) & (frequency <= too_common)]
 
-    def numbered(key: str, df: int) -> int:
-        f = number.setdefault(key, len(number))
-        if f == len(frequency):
-            frequency.append(df)
-        return f
+    # People and topics: one column each, the same side for every paper that has it.
+    index = {paper_id: row for row, paper_id in enumerate(ids)}
+    tagged_rows, tagged_columns, tagged_sides, tagged_frequency = [], [], [], []
+    for person_id, paper_ids in sorted(library.papers_by_person.items()):
+        side = math.sqrt(AUTHOR_WEIGHT / (1 + math.log10(max(1, len(paper_ids)))))
+        _tag(paper_ids, side, index, tagged_rows, tagged_columns, tagged_sides, tagged_frequency)
+    for _, paper_ids in sorted(library.papers_by_topic.items()):
+        _tag(paper_ids, math.sqrt(TOPIC_WEIGHT), index, tagged_rows, tagged_columns, tagged_sides, tagged_frequency)
+    tagged = csr_matrix((tagged_sides, (tagged_rows, tagged_columns)), shape=(len(ids), len(tagged_frequency)))
 
-    people = {
-        person_id: (numbered(f"p:{person_id}", len(paper_ids)),
-                    math.sqrt(AUTHOR_WEIGHT / (1 + math.log10(max(1, len(paper_ids))))))
-        for person_id, paper_ids in sorted(library.papers_by_person.items())
-    }
-    topics = {topic_id: numbered(f"t:{topic_id}", len(paper_ids)) for topic_id, paper_ids in sorted(library.papers_by_topic.items())}
+    rare_text = (text_frequency <= MAX_POSTINGS)
+    tag_frequency = np.array(tagged_frequency, dtype=np.int64)
+    rare_tags = (tag_frequency > 1) & (tag_frequency <= MAX_POSTINGS)
+    rare = hstack((text[:, np.flatnonzero(rare_text)], tagged[:, np.flatnonzero(rare_tags)]), format="csr")
+    rest = hstack((text[:, np.flatnonzero(~rare_text)], tagged[:, np.flatnonzero(tag_frequency > MAX_POSTINGS)]),
+                  format="csr")
+    return rare, rest
 
-    vectors: list[dict[int, float]] = []
-    for paper_id, counts in zip(ids, all_counts, strict=True):
-        paper = library.papers[paper_id]
-        weights = {
-            f: (_TF[count] if count < len(_TF) else 1 + math.log(count)) * idf[f] for f, count in counts.items()
-        }
-        norm = math.hypot(*weights.values()) or 1.0
-        scale = text_scale / norm
-        # A word on this paper alone, or on too many, still counts in the norm but is not compared.
-        vector = {f: w * scale for f, w in weights.items() if 1 < frequency[f] <= too_common}
-        for author in paper.authors:
-            if author.person_id in people:
-                f, side = people[author.person_id]
-                vector[f] = side
-        for topic_id in paper.topic_ids:
-            if topic_id in topics:
-                vector[topics[topic_id]] = topic_side
-        vectors.append(vector)
-    return vectors, frequency
+
+def _tag(paper_ids: tuple[str, ...], side: float, index: dict[str, int], rows: list[int], columns: list[int],
+         sides: list[float], frequency: list[int]) -> None:
+    """One more column (a person or a topic): ``side`` on the rows of ``paper_ids``, once each."""
+    column = len(frequency)
+    found = sorted({index[paper_id] for paper_id in paper_ids if paper_id in index})
+    rows.extend(found)
+    columns.extend([column] * len(found))
+    sides.extend([side] * len(found))
+    frequency.append(len(found))
 
 
 def inputs_digest(library: Library, limit: int) -> str:
@@ -160,56 +171,55 @@ def inputs_digest(library: Library, limit: int) -> str:
     return hasher.hexdigest()
 
 
-def related_papers(library: Library, limit: int = 5, workers: int | None = 1) -> dict[str, tuple[str, ...]]:
+def related_papers(library: Library, limit: int = 5) -> dict[str, tuple[str, ...]]:
     """For every paper id, up to ``limit`` related paper ids, most related first.
 
     Never the paper itself, never twice; an empty tuple when nothing relates. The result is the
-    same whatever the order of ``library.papers``, and whatever the number of ``workers``
-    (processes sharing the papers; None: one per core).
+    same whatever the order of ``library.papers``.
     """
     ids = sorted(library.papers)
-    if limit <= 0:
+    if limit <= 0 or not ids:
         return {paper_id: () for paper_id in ids}
-    vectors, frequency = _paper_vectors(library, ids)
-    postings: dict[int, tuple[list[int], list[float]]] = {}
-    for index, vector in enumerate(vectors):
-        for f, w in vector.items():
-            if 1 < frequency[f] <= MAX_POSTINGS:
-                papers, weights = postings.setdefault(f, ([], []))
-                papers.append(index)
-                weights.append(w)
+    import numpy as np  # here, not at the top: a build that relates nothing never loads them
 
-    shortlist_size = max(20, limit * SHORTLIST_FACTOR)
-    by_score = itemgetter(1)
+    rare, rest = _feature_matrices(library, ids)
+    rare_by_feature = rare.T.tocsr()
+    shortlist = max(20, limit * SHORTLIST_FACTOR)
+    related: dict[str, tuple[str, ...]] = {}
+    for start in range(0, len(ids), BLOCK_ROWS):
+        candidates = rare[start:start + BLOCK_ROWS] @ rare_by_feature  # each pair's score over rare features
+        rows, others, scores = _shortlists(candidates, start, shortlist)
+        # The rest of each shortlisted pair's score: what the two share beyond rare features.
+        scores += np.asarray(rest[rows].multiply(rest[others]).sum(axis=1)).ravel()
+        # Best first; equal scores (to 9 places, so that summing order never matters) by id.
+        order = np.lexsort((others, -np.round(scores, 9), rows))
+        rows, others = rows[order], others[order]
+        firsts = np.searchsorted(rows, np.arange(start, start + candidates.shape[0] + 1))
+        for row in range(start, start + candidates.shape[0]):
+            first, end = firsts[row - start], firsts[row - start + 1]
+            related[ids[row]] = tuple(ids[other] for other in others[first:min(end, first + limit)].tolist())
+    return related
 
-    def most_related(index: int) -> tuple[str, ...]:
-        vector = vectors[index]
-        rare = sorted((frequency[f], f) for f in vector if 1 < frequency[f] <= MAX_POSTINGS)
-        unread = {f: w for f, w in vector.items() if frequency[f] > MAX_POSTINGS}
-        scores: dict[int, float] = {}
-        get = scores.get
-        budget = POSTINGS_BUDGET
-        for df, f in rare:
-            if df > budget:
-                unread[f] = vector[f]
-                continue
-            budget -= df
-            side = vector[f]
-            papers, weights = postings[f]
-            for other, w in zip(papers, weights):
-                scores[other] = get(other, 0.0) + side * w
-        scores.pop(index, None)
-        if not scores:
-            return ()
-        # Equal scores keep the order they were first reached in: postings are in id order.
-        ranked = sorted(scores.items(), key=by_score, reverse=True)[:shortlist_size]
-        final = []
-        for other, score in ranked:
-            get_other = vectors[other].get
-            for f, side in unread.items():
-                score += side * get_other(f, 0.0)
-            final.append((-round(score, 9), other))
-        final.sort()
-        return tuple(ids[other] for _, other in final[:limit])
 
-    return dict(zip(ids, parallel_map(most_related, range(len(ids)), workers)))
+def _shortlists(candidates: csr_matrix, start: int, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's best ``size`` candidates by score, ties by id, never the paper itself: the rows
+    (numbered from ``start``), the candidates and their scores, as three arrays."""
+    import numpy as np
+
+    lengths = np.diff(candidates.indptr)
+    rows = np.repeat(np.arange(start, start + candidates.shape[0]), lengths)
+    columns, values = candidates.indices, candidates.data
+    chosen = [np.flatnonzero(np.repeat(lengths <= size + 1, lengths) & (columns != rows))]  # few: all but itself
+    ends = candidates.indptr.tolist()
+    for local in np.flatnonzero(lengths > size + 1).tolist():
+        first, end = ends[local], ends[local + 1]
+        vals = np.where(columns[first:end] == start + local, -1.0, values[first:end])  # every other score is > 0
+        threshold = np.partition(vals, len(vals) - size)[len(vals) - size]
+        best = np.flatnonzero(vals >= threshold)
+        if len(best) > size:  # ties at the threshold: the lowest ids among them
+            tied = best[vals[best] == threshold]
+            tied = tied[np.argsort(columns[first + tied], kind="stable")][:size - (len(best) - len(tied))]
+            best = np.concatenate((best[vals[best] > threshold], tied))
+        chosen.append(best + first)
+    picked = np.concatenate(chosen)
+    return rows[picked], columns[picked].astype(np.int64), values[picked]

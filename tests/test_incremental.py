@@ -261,3 +261,27 @@ def test_one_job_means_one_process_and_the_same_site(project: Project, monkeypat
                             project.root / "static")
     build_site(config, BuildOptions(workers=1))  # no cache: related papers are worked out here
     assert snapshot(project.root / "one-job") == snapshot(project.site)
+
+
+def test_an_edit_parses_only_its_record_and_rewrites_one_records_file(project: Project,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import store
+
+    shards = sorted(project.cache.glob("records-*.pickle"))
+    assert len(shards) > 1
+    before = {path: path.stat().st_mtime_ns for path in shards}
+    parsed = []
+    load_record_file = store.load_record_file
+    monkeypatch.setattr(store, "load_record_file", lambda path: parsed.append(path.name) or load_record_file(path))
+    project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Sharded WebCPM")
+    project.build()
+    assert parsed == [f"{EDITED}.yaml"]
+    assert len([path for path in shards if path.stat().st_mtime_ns != before[path]]) == 1
+    # A lost records file only means its records are parsed again.
+    lost = shards[0]
+    lost.unlink()
+    parsed.clear()
+    project.edit(project.record(EDITED), "title: 'Sharded WebCPM", "title: 'WebCPM")
+    project.build()
+    assert len(parsed) > 1 and f"{EDITED}.yaml" in parsed and lost.is_file()
+    assert snapshot(project.site) == project.clean_build()
