@@ -333,10 +333,14 @@ def _largest_page(folder: Path) -> str:
     return pages[0].parent.name
 
 
+_RELATED_SECTION = re.compile(r'<section[^>]*class="related"[^>]*data-pagefind-ignore>.*?</section>', re.DOTALL)
+
+
 def _pick_search_word(site_dir: Path, is_wanted: Callable[[str], bool] = lambda paper_id: True) -> tuple[str, str]:
-    """A longish word from one (wanted) paper's title that no other paper page contains, and that paper's id."""
+    """A longish word from one (wanted) paper's title that no other paper page contains where search
+    sees it (related papers' titles are not indexed), and that paper's id."""
     texts = {
-        path.parent.name: path.read_text(encoding="utf-8").casefold()
+        path.parent.name: _RELATED_SECTION.sub("", path.read_text(encoding="utf-8")).casefold()
         for path in sorted((site_dir / "papers").glob("*/index.html"))
     }
     for paper_id in filter(is_wanted, sorted(texts)):
