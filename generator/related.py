@@ -125,8 +125,8 @@ def _feature_matrices(library: Library, ids: list[str]) -> tuple[csr_matrix, csr
     # Scaled by the whole text's length, then a word on this paper alone, or on too many, is dropped.
     text = csr_matrix(weights.multiply(math.sqrt(TEXT_WEIGHT) / norms[:, None]))
     too_common = max(MAX_POSTINGS, COMMON_WORD_SHARE * len(ids))
-    text = text[:, np.flatnonzero((frequency > 1) & (frequency <= too_common))]
-    text_frequency = frequency[(frequency > 1) & (frequency <= too_common)]
+    is_compared = (frequency > 1) & (frequency <= too_common)
+    text, text_frequency = text[:, np.flatnonzero(is_compared)], frequency[is_compared]
 
     # People and topics: one column each, the same side for every paper that has it.
     index = {paper_id: row for row, paper_id in enumerate(ids)}
@@ -138,7 +138,7 @@ def _feature_matrices(library: Library, ids: list[str]) -> tuple[csr_matrix, csr
         _tag(paper_ids, math.sqrt(TOPIC_WEIGHT), index, tagged_rows, tagged_columns, tagged_sides, tagged_frequency)
     tagged = csr_matrix((tagged_sides, (tagged_rows, tagged_columns)), shape=(len(ids), len(tagged_frequency)))
 
-    rare_text = (text_frequency <= MAX_POSTINGS)
+    rare_text = text_frequency <= MAX_POSTINGS
     tag_frequency = np.array(tagged_frequency, dtype=np.int64)
     rare_tags = (tag_frequency > 1) & (tag_frequency <= MAX_POSTINGS)
     rare = hstack((text[:, np.flatnonzero(rare_text)], tagged[:, np.flatnonzero(rare_tags)]), format="csr")
