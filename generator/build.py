@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -149,10 +149,8 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
         planner = pages.PagePlanner(library, config, BibtexView(artifacts), markdown_pages, shards)
         output_planner = OutputPlanner(library, config, env, planner, artifacts, keys, site_key)
         with timer("search documents"):
-            # Pagefind indexes them on a thread while the phases below run.
             search_docs = _update_search(output_planner.search_documents(shards), shards, writer, search_dir,
                                          state if cache else None, indexer, options)
-            indexer.start()
         with timer("related and plan"):
             # Related papers come from the cache when nothing they depend on changed; else they are worked
             # out in a child process while this one plans every file but the papers' pages, which show them.
@@ -166,14 +164,19 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
                     job.cancel()  # only if it is still running: planning failed
             if cache and known is None and config.related_papers:
                 cache.save_related(related_inputs, dict(output_planner.related))
+        # Pagefind indexes on a thread while the pages are written: started only now, and pages are
+        # written by this process alone until it is done, so that Pagefind's memory and a child's
+        # (the related papers' or a writer's) are never needed at the same time.
+        indexer.start()
         with timer("render"):
             made = []
             for output in planned:
                 if previous is not None and previous.get(output.path) == output.key:
                     writer.keep(output.path)
                 else:
-                    made.append((output, writer.claim(output.path)))
-            _make_all(made, options, "Writing pages")
+                    path = writer.claim(output.path)
+                    made.append(output if path == output.path else replace(output, path=path))
+            _make_all(made, writer.staging_root, options, "Writing pages", may_fork=lambda: not indexer.is_busy())
         with timer("search index"):  # what is left of indexing once the pages are written
             problems = indexer.wait()
             if problems:
@@ -217,14 +220,17 @@ def _artifacts(library: Library, keys: dict[str, str], site_key: str, cache: Bui
     return StoredArtifacts(stored, library.papers)
 
 
-def _make_all(made: list[tuple[Output, str]], options: BuildOptions, label: str) -> None:
-    """Make each output and write it where the writer said, on every core."""
-    for _ in parallel_map(_make_one, made, options.workers, _advance(options, label, len(made))):
+def _make_all(made: list[Output], folder: str, options: BuildOptions, label: str,
+              may_fork: Callable[[], bool] | None = None) -> None:
+    """Make each output and write it at its path in ``folder``, on every core (see ``parallel_map``)."""
+    def make_one(output: Output) -> None:
+        _write(output, os.path.join(folder, output.path))
+
+    for _ in parallel_map(make_one, made, options.workers, _advance(options, label, len(made)), may_fork):
         pass
 
 
-def _make_one(item: tuple[Output, str]) -> None:
-    output, target = item
+def _write(output: Output, target: str) -> None:
     data = output.make()
     with open(target, "wb") as file:
         if isinstance(data, str):
@@ -272,12 +278,9 @@ def _update_search(documents: list[Output], shards: int, writer: SiteWriter, fol
 
 
 def _make_documents(documents: list[Output], folder: Path, options: BuildOptions) -> None:
-    targets = []
     for document in documents:
-        target = os.path.join(folder, document.path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        targets.append((document, target))
-    _make_all(targets, options, "Preparing search")
+        os.makedirs(os.path.join(folder, os.path.dirname(document.path)), exist_ok=True)
+    _make_all(documents, str(folder), options, "Preparing search")
 
 
 def _advance(options: BuildOptions, label: str, total: int) -> Callable[[int], None] | None:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
@@ -28,9 +29,16 @@ SEARCH_TEMPLATE = "search_document.html"
 
 @dataclass(frozen=True, slots=True)
 class Output:
+    """One file: ``maker(argument)`` makes its text, bytes, or text in pieces (files of every paper).
+    The maker is shared by every file of a kind (a site can have 750,000 files: no closure per file)."""
+
     path: str  # in the output folder
     key: str
-    make: Callable[[], str | bytes | Iterable[str]]  # text, bytes, or text in pieces (files of every paper)
+    maker: Callable[[Any], str | bytes | Iterable[str]]
+    argument: Any = None
+
+    def make(self) -> str | bytes | Iterable[str]:
+        return self.maker(self.argument)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +152,10 @@ class OutputPlanner:
     def key(self, *parts: str) -> str:
         return digest(self.global_key, *parts)
 
-    def render(self, page: Callable[[], Page]) -> Callable[[], str]:
-        return lambda: _render(self.env, page())
+    def render(self, page: Callable[[Any], Page]) -> Callable[[Any], str]:
+        """A maker that renders ``page(argument)``."""
+        env = self.env
+        return lambda argument: _render(env, page(argument))
 
     # ------------------------------------------------------------ the site
 
@@ -161,71 +171,88 @@ class OutputPlanner:
         return outputs + list(self.paper_pages())
 
     def paper_pages(self) -> Iterator[Output]:
-        library, planner, keys = self.library, self.planner, self.keys
+        library, keys = self.library, self.keys
+        render_paper = self.render(self.planner.paper_page)
         for paper_id, paper in library.papers.items():
             yield Output(f"papers/{paper_id}/index.html",
                          self.key("paper", keys[paper_id], *self.paper_keys(self.related.get(paper_id, ())),
                                   "versions", *self.paper_keys(library.versions.get(paper_id, ()))),
-                         self.render(lambda paper=paper: planner.paper_page(paper)))
+                         render_paper, paper)
 
     def pages(self) -> Iterator[Output]:
         """Every page but the papers' own (``paper_pages``)."""
         library, planner = self.library, self.planner
-        yield Output("index.html", self.key("home", *self.home_inputs()), self.render(planner.home_page))
+        yield Output("index.html", self.key("home", *self.home_inputs()), self.render(lambda _: planner.home_page()))
+        render_author = self.render(planner.author_page)
         for person_id, paper_ids in library.papers_by_person.items():
             yield Output(f"authors/{person_id}/index.html",
                          self.key("author", person_digest_part(library.people[person_id]), *self.paper_keys(paper_ids),
                                   *self.coauthor_names(person_id, paper_ids)),
-                         self.render(lambda person_id=person_id: planner.author_page(person_id)))
+                         render_author, person_id)
+        render_venue = self.render(planner.venue_page)
         for venue_id, paper_ids in library.papers_by_venue.items():
             yield Output(f"venues/{venue_id}/index.html", self.key("venue", venue_id, *self.paper_keys(paper_ids)),
-                         self.render(lambda venue_id=venue_id: planner.venue_page(venue_id)))
+                         render_venue, venue_id)
+        render_topic = self.render(planner.topic_page)
         for topic_id, paper_ids in library.papers_by_topic.items():
             yield Output(f"topics/{topic_id}/index.html", self.key("topic", topic_id, *self.paper_keys(paper_ids)),
-                         self.render(lambda topic_id=topic_id: planner.topic_page(topic_id)))
+                         render_topic, topic_id)
+        render_year = self.render(planner.year_page)
         for year, paper_ids in library.papers_by_year.items():
             yield Output(f"years/{year}/index.html", self.key("year", str(year), *self.paper_keys(paper_ids)),
-                         self.render(lambda year=year: planner.year_page(year)))
+                         render_year, year)
         people = [f"{p.id}\t{p.name!r}\t{len(library.papers_by_person.get(p.id, ()))}" for p in library.people.values()]
-        yield Output("authors/index.html", self.key("authors", *people), self.render(planner.authors_index))
+        yield Output("authors/index.html", self.key("authors", *people),
+                     self.render(lambda _: planner.authors_index()))
         for kind, index in (("venues", library.papers_by_venue), ("topics", library.papers_by_topic),
                             ("years", library.papers_by_year)):
             counts = [f"{name}\t{len(ids)}" for name, ids in index.items()]
             if kind == "topics":  # its chart counts each topic's papers per year
                 counts += [repr(sorted(Counter(library.papers[i].year or 0 for i in ids).items())) for ids in index.values()]
-            yield Output(f"{kind}/index.html", self.key(kind, *counts),
-                         self.render(lambda kind=kind: planner.index_page_of(kind)))
+            yield Output(f"{kind}/index.html", self.key(kind, *counts), self.render(planner.index_page_of), kind)
+        render_markdown = self.render(lambda page: planner.markdown_page(*page))
         for page_slug, text in sorted(planner.markdown_pages.items()):
-            yield Output(f"{page_slug}/index.html", self.key("page", page_slug, text),
-                         self.render(lambda page_slug=page_slug, text=text: planner.markdown_page(page_slug, text)))
-        yield Output("404.html", self.key("404"), self.render(planner.not_found_page))
+            yield Output(f"{page_slug}/index.html", self.key("page", page_slug, text), render_markdown, (page_slug, text))
+        yield Output("404.html", self.key("404"), self.render(lambda _: planner.not_found_page()))
 
     def exports(self) -> Iterator[Output]:
         library, artifacts = self.library, self.artifacts
+
+        def bibtex(paper_id: str) -> str:
+            return artifacts.text(paper_id, "bibtex")
+
+        def csl_json(paper_id: str) -> str:
+            return citation_formats.join_csl([artifacts.text(paper_id, "csl_item")])
+
+        def ris(paper_id: str) -> str:
+            return artifacts.text(paper_id, "ris")
+
         for paper_id in library.papers:
             key = self.keys[paper_id]
-            yield Output(f"papers/{paper_id}/{paper_id}.bib", self.key("bib", key),
-                         lambda paper_id=paper_id: artifacts.text(paper_id, "bibtex"))
-            yield Output(f"papers/{paper_id}/{paper_id}.json", self.key("json", key),
-                         lambda paper_id=paper_id: citation_formats.join_csl([artifacts.text(paper_id, "csl_item")]))
-            yield Output(f"papers/{paper_id}/{paper_id}.ris", self.key("ris", key),
-                         lambda paper_id=paper_id: artifacts.text(paper_id, "ris"))
+            yield Output(f"papers/{paper_id}/{paper_id}.bib", self.key("bib", key), bibtex, paper_id)
+            yield Output(f"papers/{paper_id}/{paper_id}.json", self.key("json", key), csl_json, paper_id)
+            yield Output(f"papers/{paper_id}/{paper_id}.ris", self.key("ris", key), ris, paper_id)
         for folder, index in (("authors", library.papers_by_person), ("venues", library.papers_by_venue)):
             for owner, paper_ids in index.items():
                 yield Output(f"{folder}/{owner}/{owner}.bib", self.key("bundle", *self.paper_keys(paper_ids)),
-                             lambda paper_ids=paper_ids: self.bibtex_bundle(paper_ids))
+                             self.bibtex_bundle, paper_ids)
         everything = tuple(sorted(library.papers))
         every_key = self.paper_keys(everything)
-        yield Output("all.bib", self.key("all.bib", *every_key), lambda: self.bibtex_bundle(everything))
+        yield Output("all.bib", self.key("all.bib", *every_key), self.bibtex_bundle, everything)
         yield Output("all.json", self.key("all.json", *every_key),
-                     lambda: citation_formats.csl_chunks(artifacts.every_text("csl_item")))
+                     lambda _: citation_formats.csl_chunks(artifacts.every_text("csl_item")))
         yield Output("all.ris", self.key("all.ris", *every_key),
-                     lambda: citation_formats.joined_chunks(artifacts.every_text("ris"),
-                                                            citation_formats.RIS_EOL))
+                     lambda _: citation_formats.joined_chunks(artifacts.every_text("ris"), citation_formats.RIS_EOL))
 
     def feeds(self) -> Iterator[Output]:
         """One Atom feed per author and per topic, so a reader can follow one person or one subject."""
         library, config = self.library, self.config
+
+        def feed(entry: tuple[str, str, str, list[Paper]]) -> str:
+            path, owner_path, name, newest = entry
+            return feeds.atom_feed([feeds.FeedEntry.from_paper(paper) for paper in newest], config, path,
+                                   title=name, page_path=owner_path)
+
         owners = [("authors", person_id, library.people[person_id].display_name, paper_ids)
                   for person_id, paper_ids in library.papers_by_person.items()]
         owners += [("topics", topic_id, library.topics[topic_id].name, paper_ids)
@@ -234,33 +261,33 @@ class OutputPlanner:
             path = f"{folder}/{owner}/{feeds.FEED_PATH}"
             newest = feeds.newest_papers(library.papers[i] for i in paper_ids)
             yield Output(path, self.key("feed", path, name, *(self.keys[paper.id] for paper in newest)),
-                         lambda path=path, newest=newest, name=name, owner=f"{folder}/{owner}/":
-                         feeds.atom_feed([feeds.FeedEntry.from_paper(paper) for paper in newest], config, path,
-                                         title=name, page_path=owner))
+                         feed, (path, f"{folder}/{owner}/", name, newest))
 
     def machine_files(self, page_paths: list[str]) -> Iterator[Output]:
         config = self.config
         yield Output(feeds.SITEMAP_PATH, self.key("sitemap", *page_paths),
-                     lambda: feeds.sitemap_xml(page_paths, config.base_url))
+                     lambda _: feeds.sitemap_xml(page_paths, config.base_url))
         newest = feeds.newest_papers(self.library.papers.values())
         yield Output(feeds.FEED_PATH, self.key("feed", *(self.keys[paper.id] for paper in newest)),
-                     lambda: feeds.atom_feed(feeds.newest_entries(newest), config, feeds.FEED_PATH))
-        yield Output(feeds.ROBOTS_PATH, self.key("robots"), lambda: feeds.robots_txt(config.base_url))
+                     lambda _: feeds.atom_feed(feeds.newest_entries(newest), config, feeds.FEED_PATH))
+        yield Output(feeds.ROBOTS_PATH, self.key("robots"), lambda _: feeds.robots_txt(config.base_url))
 
     def static_files(self) -> Iterator[Output]:
         static = self.config.static_dir
         for path in sorted(static.rglob("*")):
             if path.is_file():
-                yield Output(f"static/{path.relative_to(static).as_posix()}", file_digest(path),
-                             lambda path=path: path.read_bytes())
+                yield Output(f"static/{path.relative_to(static).as_posix()}", file_digest(path), Path.read_bytes, path)
 
     def search_documents(self, shards: int) -> list[Output]:
         """What the search indexes are built from: one small page per paper, at the paper page's path
         inside the folder of its index (``pagefind/papers/<id>/index.html``)."""
-        template = self.env.get_template(SEARCH_TEMPLATE)
+        template, planner = self.env.get_template(SEARCH_TEMPLATE), self.planner
+
+        def document(paper: Paper) -> str:
+            return template.render(planner.search_context(paper))
+
         return [Output(f"{search.bundle_name(search.shard_of(paper_id, shards))}/papers/{paper_id}/index.html",
-                       self.key("search", self.keys[paper_id]),
-                       lambda paper=paper: template.render(self.planner.search_context(paper)))
+                       self.key("search", self.keys[paper_id]), document, paper)
                 for paper_id, paper in self.library.papers.items()]
 
     # ------------------------------------------------------------ key parts

@@ -39,8 +39,11 @@ def parallel_map(
     items: Sequence[Any],
     workers: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    may_fork: Callable[[], bool] | None = None,
 ) -> Iterator[Any]:
     """``task(item)`` for every item, in order; ``on_progress(n)`` after every n items done.
+    ``may_fork()``, if given, is asked before each child is started: while it says no, this process
+    works alone (another program has the other core and the memory a child would take).
 
     This process works too, beside ``workers - 1`` forked children. A forked child shares this
     process's memory only until one of them writes to a page, and CPython writes a reference count
@@ -70,7 +73,7 @@ def parallel_map(
             for batch, child in [entry for entry in children if entry[1].ready() or next_chunk == len(chunks)]:
                 done.update(zip(batch, child.result()))
                 children.remove((batch, child))
-            while next_chunk < len(chunks) and len(children) < workers - 1:
+            while next_chunk < len(chunks) and len(children) < workers - 1 and (may_fork is None or may_fork()):
                 # Smaller batches near the end, so that no process waits long for the last one.
                 size = max(1, min(CHILD_CHUNKS, (len(chunks) - next_chunk) // (2 * workers)))
                 batch = range(next_chunk, next_chunk + size)

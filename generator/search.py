@@ -101,6 +101,10 @@ class BackgroundIndexer:
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()
 
+    def is_busy(self) -> bool:
+        """Whether Pagefind is still at work (started, and not done with every index)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def wait(self) -> list[Problem]:
         """Every index made, or the problems that stopped one."""
         if self._thread is not None:

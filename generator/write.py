@@ -97,9 +97,15 @@ class SiteWriter:
         (self._temp_dir / self._claim(path)).write_bytes(data)
 
     def claim(self, path: str) -> str:
-        """Reserve ``path`` for a file made elsewhere (by a worker process); where to write it (a string:
-        a large site claims hundreds of thousands of files, and a ``Path`` each would cost memory)."""
-        return os.path.join(self._temp_root, self._claim(path))
+        """Reserve ``path`` for a file made elsewhere (by a worker process); where to write it, relative
+        to ``staging_root`` (a large site claims hundreds of thousands of files: one string each, and
+        the same one as ``path`` when it is already normal)."""
+        return self._claim(path)
+
+    @property
+    def staging_root(self) -> str:
+        """``staging_dir`` as a string, to join claimed paths to."""
+        return self._temp_root
 
     def keep(self, path: str) -> None:
         """Incremental builds: the file the last build wrote at ``path`` stays as it is."""
@@ -142,6 +148,8 @@ class SiteWriter:
         if not self._is_open:
             raise WriteError(f"{relative!r}: the writer is not open")
         key = relative.casefold()
+        if key == relative:
+            key = relative  # one string, not two, for each of a large site's files
         if key in self._written:
             raise WriteError(f"{relative!r}: already written as {self._written[key]!r}")
         self._written[key] = relative

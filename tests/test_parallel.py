@@ -37,6 +37,30 @@ def test_parallel_map_forks_a_fresh_child_for_each_batch(monkeypatch: pytest.Mon
     assert len({pid for pid, _ in results} - {os.getpid()}) > 2
 
 
+def test_parallel_map_starts_no_child_while_it_may_not_fork() -> None:
+    items = list(range(3000))
+    results = list(parallel_map(_pid_and_square, items, workers=2, may_fork=lambda: False))
+    assert [square for _, square in results] == [value * value for value in items]
+    assert {pid for pid, _ in results} == {os.getpid()}
+
+
+def test_parallel_map_starts_children_once_it_may_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As when the search indexer finishes halfway through the pages: children take over from then on.
+    monkeypatch.setattr(parallel, "CHILD_CHUNKS", 2)
+    asked = []
+
+    def may_fork() -> bool:
+        asked.append(True)
+        return len(asked) > 5
+
+    items = list(range(3000))
+    results = list(parallel_map(_pid_and_square_slowly, items, workers=2, may_fork=may_fork))
+    assert [square for _, square in results] == [value * value for value in items]
+    first_chunks = results[:5 * parallel.CHUNK_SIZE]
+    assert {pid for pid, _ in first_chunks} == {os.getpid()}  # made here while the answer was no
+    assert len({pid for pid, _ in results} - {os.getpid()}) > 1
+
+
 def test_parallel_map_fails_as_it_would_here() -> None:
     with pytest.raises(ZeroDivisionError):
         list(parallel_map(lambda value: 1 // (value - 999), list(range(2000)), workers=2))
