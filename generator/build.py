@@ -151,6 +151,13 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
         with timer("search documents"):
             search_docs = _update_search(output_planner.search_documents(shards), shards, writer, search_dir,
                                          state if cache else None, indexer, options)
+        # A site of one search index is small: Pagefind indexes it at once, beside everything below.
+        # On a larger site it starts once the related papers are done, and pages are written by this
+        # process alone until it is done, so that Pagefind's memory and a child's (the related
+        # papers' or a writer's) are never needed at the same time.
+        bounded = shards > 1
+        if not bounded:
+            indexer.start()
         with timer("related and plan"):
             # Related papers come from the cache when nothing they depend on changed; else they are worked
             # out in a child process while this one plans every file but the papers' pages, which show them.
@@ -164,10 +171,8 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
                     job.cancel()  # only if it is still running: planning failed
             if cache and known is None and config.related_papers:
                 cache.save_related(related_inputs, dict(output_planner.related))
-        # Pagefind indexes on a thread while the pages are written: started only now, and pages are
-        # written by this process alone until it is done, so that Pagefind's memory and a child's
-        # (the related papers' or a writer's) are never needed at the same time.
-        indexer.start()
+        if bounded:
+            indexer.start()
         with timer("render"):
             made = []
             for output in planned:
@@ -176,7 +181,8 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
                 else:
                     path = writer.claim(output.path)
                     made.append(output if path == output.path else replace(output, path=path))
-            _make_all(made, writer.staging_root, options, "Writing pages", may_fork=lambda: not indexer.is_busy())
+            _make_all(made, writer.staging_root, options, "Writing pages",
+                      may_fork=(lambda: not indexer.is_busy()) if bounded else None)
         with timer("search index"):  # what is left of indexing once the pages are written
             problems = indexer.wait()
             if problems:

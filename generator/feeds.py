@@ -77,8 +77,8 @@ def newest_entries(papers: Iterable[Paper], limit: int = FEED_SIZE) -> list[Feed
     return [FeedEntry.from_paper(paper) for paper in newest_papers(papers, limit)]
 
 
-def newest_papers(papers: Iterable[Paper], limit: int = FEED_SIZE) -> list[Paper]:
-    """The ``limit`` newest papers, newest first; undated last; ties by id (as ``_newest_first``)."""
+def newest_papers(papers: Iterable[Paper], limit: int | None = FEED_SIZE) -> list[Paper]:
+    """The ``limit`` newest papers (None: all), newest first; undated last; ties by id (as ``_newest_first``)."""
     return sorted(papers, key=lambda paper: (-(paper.year or 0), -(paper.month or 0), paper.id))[:limit]
 
 

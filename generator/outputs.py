@@ -257,9 +257,12 @@ class OutputPlanner:
                   for person_id, paper_ids in library.papers_by_person.items()]
         owners += [("topics", topic_id, library.topics[topic_id].name, paper_ids)
                    for topic_id, paper_ids in library.papers_by_topic.items()]
+        # Every paper's place in the whole library's newest-first order: each feed sorts by it, which
+        # gives feeds.newest_papers' order at a fraction of its cost (100,000 feeds on a large site).
+        place = {paper.id: index for index, paper in enumerate(feeds.newest_papers(library.papers.values(), None))}
         for folder, owner, name, paper_ids in owners:
             path = f"{folder}/{owner}/{feeds.FEED_PATH}"
-            newest = feeds.newest_papers(library.papers[i] for i in paper_ids)
+            newest = [library.papers[i] for i in sorted(paper_ids, key=place.__getitem__)[:feeds.FEED_SIZE]]
             yield Output(path, self.key("feed", path, name, *(self.keys[paper.id] for paper in newest)),
                          feed, (path, f"{folder}/{owner}/", name, newest))
 
@@ -299,15 +302,15 @@ class OutputPlanner:
         """The co-authors an author page names: their display names come from the people, not the papers."""
         papers = self.library.papers
         coauthors = {a.person_id for i in paper_ids for a in papers[i].authors} - {person_id}
-        return [self.person_part(i) for i in sorted(coauthors)]  # type: ignore[arg-type]
+        parts = self.person_parts()
+        return [parts[i] for i in sorted(coauthors)]  # type: ignore[index]
 
-    def person_part(self, person_id: str) -> str:
-        """A person as a key part, made once per build (an author is a co-author on many pages)."""
-        part = self._person_parts.get(person_id)
-        if part is None:
-            name = self.library.people[person_id].name
-            part = self._person_parts[person_id] = f"{person_id}\t{name.given}\t{name.family}"
-        return part
+    def person_parts(self) -> dict[str, str]:
+        """Each person as a key part, made once per build (an author is a co-author on many pages)."""
+        if not self._person_parts:
+            self._person_parts = {person_id: f"{person_id}\t{person.name.given}\t{person.name.family}"
+                                  for person_id, person in self.library.people.items()}
+        return self._person_parts
 
     def home_inputs(self) -> list[str]:
         library = self.library

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from generator.cli import main
 from generator.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 VENUES = """\
 venues:
@@ -201,3 +203,21 @@ def test_cli_build_fails_on_bad_content(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 1
     assert f"{broken}: year: 'abc' is not of type 'integer'" in result.stderr.splitlines()
     assert not (tmp_path / "site").exists()
+
+
+def test_an_authors_feed_lists_their_papers_newest_first_ties_by_id_undated_last(tmp_path: Path) -> None:
+    content = make_content(tmp_path)
+    dated = {"kelo-2020-b": (2020, None), "kelo-2020-a": (2020, None), "kelo-2020-march": (2020, 3),
+             "kelo-2020-july": (2020, 7), "kelo-2024-new": (2024, None), "kelo-nd-undated": (None, None)}
+    for paper_id, (year, month) in dated.items():
+        lines = [f"id: {paper_id}", "type: misc", f"title: Paper {paper_id}", "authors:", "- given: Aino",
+                 "  family: Kelo"]
+        lines += [f"year: {year}"] if year else []
+        lines += [f"month: {month}"] if month else []
+        (content / "papers" / f"{paper_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build(content, tmp_path / "site")
+    feed = ET.parse(tmp_path / "site" / "authors" / "aino-kelo" / "feed.xml").getroot()
+    links = [link.get("href") for link in feed.iter(f"{ATOM}link") if "/papers/" in (link.get("href") or "")]
+    order = [href.split("/papers/", 1)[1].split("/", 1)[0] for href in links]
+    assert order == ["kelo-2024-new", "kelo-2020-july", "kelo-2020-march", "kelo-2020-a", "kelo-2020-b",
+                     "kelo-nd-undated"]
