@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from generator.build import BuildError, build_site
 from generator.cli import main
 from generator.config import load_config
+from generator.feeds import FEED_SIZE
 
 REPO = Path(__file__).resolve().parents[1]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -205,10 +207,11 @@ def test_cli_build_fails_on_bad_content(tmp_path: Path, monkeypatch: pytest.Monk
     assert not (tmp_path / "site").exists()
 
 
-def test_an_authors_feed_lists_their_papers_newest_first_ties_by_id_undated_last(tmp_path: Path) -> None:
+def test_an_authors_feed_holds_their_newest_papers_ties_by_id_undated_last(tmp_path: Path) -> None:
     content = make_content(tmp_path)
     dated = {"kelo-2020-b": (2020, None), "kelo-2020-a": (2020, None), "kelo-2020-march": (2020, 3),
              "kelo-2020-july": (2020, 7), "kelo-2024-new": (2024, None), "kelo-nd-undated": (None, None)}
+    dated |= {f"kelo-2021-{number:02}": (2021, None) for number in range(FEED_SIZE - 2)}
     for paper_id, (year, month) in dated.items():
         lines = [f"id: {paper_id}", "type: misc", f"title: Paper {paper_id}", "authors:", "- given: Aino",
                  "  family: Kelo"]
@@ -219,5 +222,15 @@ def test_an_authors_feed_lists_their_papers_newest_first_ties_by_id_undated_last
     feed = ET.parse(tmp_path / "site" / "authors" / "aino-kelo" / "feed.xml").getroot()
     links = [link.get("href") for link in feed.iter(f"{ATOM}link") if "/papers/" in (link.get("href") or "")]
     order = [href.split("/papers/", 1)[1].split("/", 1)[0] for href in links]
-    assert order == ["kelo-2024-new", "kelo-2020-july", "kelo-2020-march", "kelo-2020-a", "kelo-2020-b",
-                     "kelo-nd-undated"]
+    # The feed holds the newest FEED_SIZE: the 2024 paper, every 2021 one, then July 2020 before the rest of 2020.
+    assert order == ["kelo-2024-new", *(f"kelo-2021-{number:02}" for number in range(FEED_SIZE - 2)), "kelo-2020-july"]
+    smaller = tmp_path / "smaller"
+    shutil.copytree(content, smaller)
+    for paper_id in ["kelo-2024-new", "kelo-2020-july", *(f"kelo-2021-{number:02}" for number in range(10))]:
+        (smaller / "papers" / f"{paper_id}.yaml").unlink()
+    build(smaller, tmp_path / "site2")
+    feed = ET.parse(tmp_path / "site2" / "authors" / "aino-kelo" / "feed.xml").getroot()
+    links = [link.get("href") for link in feed.iter(f"{ATOM}link") if "/papers/" in (link.get("href") or "")]
+    order = [href.split("/papers/", 1)[1].split("/", 1)[0] for href in links]
+    assert order == [*(f"kelo-2021-{number:02}" for number in range(10, FEED_SIZE - 2)), "kelo-2020-march",
+                     "kelo-2020-a", "kelo-2020-b", "kelo-nd-undated"]
