@@ -7,7 +7,8 @@ the project) is imported into a scratch content folder, then built from scratch,
 (benchmarks/floor.py: load the same records, write the same files with trivial templates) runs,
 then the build runs again with nothing changed, then once more after one record's title was edited.
 Every step is a fresh process. Memory is the largest proportional set size (PSS) of the whole
-process tree, sampled every 100 ms (every 5 s after the first 10 s): the build's forked
+process tree, sampled at least every 100 ms and never for more than 1% of the time (reading
+PSS is costly on a large process, and it runs on a core the step needs): the build's forked
 workers share most of their pages with it, and PSS counts a shared page once, split among its
 sharers, where a sum of resident sizes would count it in every process. "build MiB" is the full
 build's; "other MiB" the largest of the other steps. Scratch output goes to /dev/shm when it exists.
@@ -113,12 +114,13 @@ def _run(command: list[str]) -> tuple[float, float, str]:
 
 
 def _sample_tree(process: subprocess.Popen, peak: list[int]) -> None:
-    started = time.perf_counter()
     while process.poll() is None:
+        began = time.perf_counter()
         peak[0] = max(peak[0], sum(_pss_kib(pid) for pid in _tree(process.pid)))
-        # Reading PSS walks every page of a large process (and holds it up meanwhile): often while runs
-        # are short, then every 5 s, so that the sampling does not slow down the build it measures.
-        time.sleep(0.1 if time.perf_counter() - started < 10 else 5.0)
+        # Reading PSS walks every page of every process (on a core the run needs, and holding it up
+        # meanwhile): wait a hundred times as long as the reading took, so that sampling costs the
+        # run about 1% (often while the processes are small, every few seconds once they are large).
+        time.sleep(max(0.1, 100 * (time.perf_counter() - began)))
 
 
 def _tree(root: int) -> list[int]:
