@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "acl-anthology.bib.xz"
 SCRATCH = Path("/dev/shm/bibsite-bench") if Path("/dev/shm").is_dir() else Path("/tmp/bibsite-bench")
 BIBSITE = [sys.executable, "-m", "generator"]
+# What one paper takes in the scratch folder: its record, its files in the site, the build cache
+# (measured: 7.5 GB for the whole Anthology's site and cache).
+SCRATCH_BYTES_PER_PAPER = 75_000
 
 
 def main() -> None:
@@ -48,8 +51,20 @@ def main() -> None:
     print(header, flush=True)
     for size in args.sizes.split(","):
         count = len(entries) if size == "all" else int(size)
+        _empty_scratch(args.scratch, count)
         print(_measure(entries, count, args.scratch / str(count)), flush=True)
     shutil.rmtree(args.scratch, ignore_errors=True)
+
+
+def _empty_scratch(scratch: Path, papers: int) -> None:
+    """The scratch folder emptied of the last size's files, and a warning if it has too little room left
+    for ``papers``: a full /dev/shm is memory taken from the build, and the kernel then kills a step."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True, exist_ok=True)
+    free, needed = shutil.disk_usage(scratch).free, papers * SCRATCH_BYTES_PER_PAPER
+    if free < needed:
+        print(f"warning: {scratch} has {free / 2**30:.1f} GiB free; {papers:,} papers need about "
+              f"{needed / 2**30:.1f} GiB there (on /dev/shm, memory the build also needs)", file=sys.stderr, flush=True)
 
 
 def _entries(corpus: Path) -> list[str]:
