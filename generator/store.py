@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
+import jsonschema_rs
 import yaml
 from jsonschema import Draft202012Validator
 
@@ -277,27 +277,42 @@ def _validator() -> Draft202012Validator:
 
 
 @lru_cache(maxsize=1)
-def _is_valid() -> Callable[[Any], Any]:
-    # fastjsonschema compiles the schema to Python: the common case, a valid record, costs little.
-    # jsonschema then explains only the records that fail, with every error and its field.
-    return fastjsonschema.compile(_schema())
+def _deciding_validator() -> Any:
+    # jsonschema-rs decides (a valid record, the common case, costs a few microseconds); jsonschema
+    # then explains only the records that fail, with every error and its field.
+    return jsonschema_rs.validator_for(_schema())
+
+
+def _is_valid(data: dict) -> bool:
+    try:
+        return _deciding_validator().is_valid(data)
+    except ValueError:  # a value JSON has no type for (a YAML date, a number as key): jsonschema judges it
+        return False
+
+
+def _deciding_errors(data: dict) -> list:
+    try:
+        return list(_deciding_validator().iter_errors(data))
+    except ValueError:
+        return []
 
 
 def validate_paper_dict(data: Any, label: str) -> list[Problem]:
     if not isinstance(data, dict):
         return [Problem(label, None, f"a paper record must be a mapping of fields, not {type(data).__name__}")]
     problems = []
-    try:
-        _is_valid()(data)
-        errors = []
-    except fastjsonschema.JsonSchemaException:
-        errors = list(_validator().iter_errors(data))
-    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
-        field = ".".join(str(part) for part in error.absolute_path) or "record"
-        message = error.message
-        if error.validator == "additionalProperties" and field == "record":
-            message = message.replace("Additional properties are not allowed", "unknown field(s)")
-        problems.append(Problem(label, None, f"{field}: {message}"))
+    if not _is_valid(data):
+        errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+        for error in errors:
+            field = ".".join(str(part) for part in error.absolute_path) or "record"
+            message = error.message
+            if error.validator == "additionalProperties" and field == "record":
+                message = message.replace("Additional properties are not allowed", "unknown field(s)")
+            problems.append(Problem(label, None, f"{field}: {message}"))
+        if not errors:  # a pattern's `$`: Python's re lets it match before a final line break, the schema's regex does not
+            for error in _deciding_errors(data):
+                field = ".".join(str(part) for part in error.instance_path) or "record"
+                problems.append(Problem(label, None, f"{field}: {error.message}"))
     if isinstance(data.get("id"), str) and is_reserved_name(data["id"]):
         problems.append(Problem(label, None, f"id: {data['id']!r} is a name Windows reserves for devices"))
     return problems
