@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from pathlib import Path
 
@@ -209,6 +210,31 @@ def test_dump_yaml_writes_what_pyyaml_writes(data) -> None:
 def test_records_are_written_as_pyyaml_writes_them(paper: Paper) -> None:
     data = store.paper_to_dict(paper)
     assert store.dump_yaml(data) == store._dump_with_pyyaml(data)
+
+
+# Plain scalars YAML 1.1 (PyYAML, which decides the quoting) reads as strings and YAML 1.2 (yaml-rs, which
+# reads records first) reads as numbers, dates or times, and the reverse.
+_READ_DIFFERENTLY = ["1e3", "0o17", "0x1F", "12:30:00", "2020-01-02", "yes", "No", "on", "~", ".inf", "1_000", "+12"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(papers(), st.lists(st.one_of(st.sampled_from(_READ_DIFFERENTLY), yaml_strings.filter(str.strip)), min_size=5,
+                          max_size=5))
+def test_records_read_back_as_written_whichever_reader_reads_them(paper: Paper, values: list[str]) -> None:
+    title, pages, family, extra, note = (value.strip() or "x" for value in values)
+    paper = dataclasses.replace(paper, title=title, pages=pages, note=note, extra={"isbn": extra},
+                                authors=(AuthorRef(Name(None, family)),))
+    loaded, problems = store.load_paper(store.dump_paper(paper))
+    assert problems == []
+    assert loaded == paper
+
+
+def test_a_record_yaml_rs_refuses_is_read_as_pyyaml_reads_it() -> None:
+    text = "id: a-2020-x\ntype: misc\ntitle: First\ntitle: Second\nyear: 2020\n"  # a repeated key: the last wins
+    loaded, problems = store.load_paper(text)
+    assert problems == [] and loaded is not None and loaded.title == "Second"
+    loaded, problems = store.load_paper("id: a-2020-x\ntype: misc\ntitle: T\nabstract_truncated: yes\nabstract: A\n")
+    assert problems == [] and loaded is not None and loaded.is_abstract_truncated  # YAML 1.1's yes
 
 
 def test_long_text_folds_as_pyyaml_folds_it() -> None:
