@@ -2,7 +2,7 @@
 
     python benchmarks/floor.py CONTENT_DIR BUILT_SITE OUT_DIR
 
-Loads every record in CONTENT_DIR/papers with PyYAML's C loader (no validation, no model),
+Loads every record in CONTENT_DIR/papers with yaml-rs, as the build does (no validation, no model),
 then writes every file BUILT_SITE holds (the search bundle aside) at the same path in OUT_DIR:
 paper pages, listing pages and indexes rendered by one trivial Jinja template each, and the
 .bib/.json/.ris files as one formatted string per record. One process, nothing cached,
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import jinja2
-import yaml
+import yaml_rs
 
 PAGE = jinja2.Template(
     """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head><body>
@@ -42,8 +42,8 @@ def main() -> None:
     papers = {}
     folder = content / "papers"
     for name in sorted(os.listdir(folder)):
-        with open(folder / name, "rb") as file:
-            record = yaml.load(file, Loader=yaml.CSafeLoader)
+        with open(folder / name, encoding="utf-8") as file:
+            record = yaml_rs.loads(file.read())
         papers[record["id"]] = record
     shutil.rmtree(out, ignore_errors=True)
     files = 0

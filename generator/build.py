@@ -12,6 +12,7 @@ on every core), then publishing. With a cache, each phase redoes only what chang
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -31,6 +32,7 @@ except ImportError:  # not on Windows
 from . import pages, render, search, store
 from .cache import BuildCache, BuildState, digest, input_signature
 from .check import assemble_library
+from .collector import PausedCollector
 from .config import SiteConfig
 from .library import LibraryMemo, likely_unmerged_people
 from .model import Library, Problem
@@ -104,6 +106,17 @@ def _peak_mib() -> int:
 
 
 def build_site(config: SiteConfig, options: BuildOptions = BuildOptions()) -> BuildReport:
+    # Loading and planning make millions of lasting objects and next to no cycles: the collector stays
+    # off until the pages are written (which make short-lived garbage, cycles among it).
+    collector = PausedCollector()
+    try:
+        return _build_site(config, options, collector)
+    finally:
+        collector.resume()
+        gc.unfreeze()  # once garbage, what the build made may be collected (a server builds again and again)
+
+
+def _build_site(config: SiteConfig, options: BuildOptions, collector: PausedCollector) -> BuildReport:
     timer = _Timer()
     cache = BuildCache(options.cache_dir) if options.cache_dir else None
     with timer("inputs"):
@@ -122,14 +135,15 @@ def build_site(config: SiteConfig, options: BuildOptions = BuildOptions()) -> Bu
     with timer("load"):
         library, record_digests, warnings = _load_library(config, cache, options.workers)
     try:
-        return _build(library, record_digests, warnings, config, options, cache, state, signature, timer)
+        return _build(library, record_digests, warnings, config, options, cache, state, signature, timer, collector)
     except (TemplateError, WriteError) as error:
         raise BuildError([_describe_error(error, config)]) from error
 
 
 def _build(library: Library, record_digests: dict[str, str], warnings: list[Problem], config: SiteConfig,
            options: BuildOptions,
-           cache: BuildCache | None, state: BuildState | None, signature: str, timer: _Timer) -> BuildReport:
+           cache: BuildCache | None, state: BuildState | None, signature: str, timer: _Timer,
+           collector: PausedCollector) -> BuildReport:
     with timer("exports"):
         env = render.make_environment(config.templates_dir)
         for name in template_names(config.templates_dir):
@@ -173,6 +187,7 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
                 cache.save_related(related_inputs, dict(output_planner.related))
         if bounded:
             indexer.start()
+        collector.resume()
         with timer("render"):
             made = []
             for output in planned:

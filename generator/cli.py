@@ -62,7 +62,8 @@ def main() -> None:
 )
 def import_command(paths: tuple[Path, ...], content_dir: Path, fmt: str | None, reference: Path | None) -> None:
     """Read raw listings and write normalized records into CONTENT/papers/."""
-    from .importer import cycle_collector_paused, import_sources
+    from .collector import cycle_collector_paused
+    from .importer import import_sources
     from .versions import VERSIONS_FILE, propose_versions
 
     with cycle_collector_paused():

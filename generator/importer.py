@@ -8,16 +8,15 @@ rejections with a reason; the account in ``ImportReport`` adds up.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import merge, names, store
+from .collector import cycle_collector_paused
 from .model import Paper, Problem, RawRecord, Unresolved, is_web_url, with_fields
 from .normalize import missing_fields, normalize_record
 from .parallel import ChildJob, Progress, available_cores
@@ -74,25 +73,6 @@ def import_sources(
 ) -> ImportReport:
     with cycle_collector_paused():
         return _import_sources(paths, content_dir, fmt, reference, progress)
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block. An import builds millions of objects that live
-    until it ends and makes next to no reference cycles: the collector would only walk them again
-    and again (a third of an import's time, and half of proposing versions after it).
-
-    The objects still alive at the end are left out of later collections (``gc.freeze``): the first
-    collection after the block would otherwise walk every one of them, seconds at a large import.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.enable()
 
 
 def _import_sources(paths: list[Path], content_dir: Path, fmt: str | None, reference: Path | None,
