@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.config import SiteConfig
 from generator.feeds import FEED_PATH, FeedEntry, atom_feed, newest_entries, robots_txt, sitemap_xml
@@ -100,6 +103,34 @@ def test_feed_escapes_markup_and_drops_characters_xml_cannot_hold(base_url: str 
     assert "<script>" not in text
     summaries = [item.findtext(f"{ATOM}summary") for item in feed_entries(text)]
     assert "Parsers cross <roads> & streets." in summaries
+
+
+_hostile = st.text(max_size=20) | st.sampled_from(["", "&amp;", '<a href="x">', "]]>", "\r\n\t", "\x00\x0b", "\ud800é"])
+
+
+_NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
+
+
+def _kept(text: str) -> str:
+    """What an XML parser reads back of ``text``: characters XML cannot hold are dropped; a carriage return in
+    element text is read as a line feed (XML normalises line ends)."""
+    return re.sub(_NOT_XML, "", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=_hostile, name=_hostile, summary=_hostile, path=_hostile, language=_hostile)
+def test_any_text_gives_a_feed_that_parses_and_reads_back(title: str, name: str, summary: str, path: str,
+                                                          language: str) -> None:
+    config = SiteConfig(title="Lab", base_url=None, language=language)
+    feed = ET.fromstring(atom_feed([entry("x-2020-y", 2020, title=title, authors=(name,), summary=summary or None,
+                                          url_path=path)], config, f"authors/{path}/feed.xml", page_path=path))
+    # In an attribute, line ends and tabs are written as character references, so they read back as they were.
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == re.sub(_NOT_XML, "", language)
+    item = feed.find(f"{ATOM}entry")
+    assert item is not None
+    assert (item.findtext(f"{ATOM}title") or "") == _kept(title)
+    assert (item.findtext(f"{ATOM}author/{ATOM}name") or "") == _kept(name)
+    assert (item.findtext(f"{ATOM}summary") or "") == (_kept(summary) if summary else "")
 
 
 def test_feed_entries_are_newest_first_with_ties_by_id_and_undated_last() -> None:
