@@ -253,13 +253,15 @@ def _make_all(made: list[Output], folder: str, options: BuildOptions, label: str
 
 def _write(output: Output, target: str) -> None:
     data = output.make()
-    with open(target, "wb") as file:
-        if isinstance(data, str):
-            file.write(data.encode("utf-8"))
-        elif isinstance(data, bytes):
+    if isinstance(data, bytes):
+        with open(target, "wb") as file:
             file.write(data)
-        else:
-            file.writelines(chunk.encode("utf-8") for chunk in data)
+    else:  # text, or a bundle's chunks (encoded by the file in batches, never held whole)
+        with open(target, "w", encoding="utf-8", newline="") as file:
+            if isinstance(data, str):
+                file.write(data)
+            else:
+                file.writelines(data)
 
 
 @contextmanager
