@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from . import merge, names, store
 from .collector import cycle_collector_paused
 from .model import Paper, Problem, RawRecord, Unresolved, is_web_url, with_fields
 from .normalize import missing_fields, normalize_record
-from .parallel import ChildJob, Progress, available_cores
+from .parallel import Progress, available_cores, map_shares
 from .resolve import ReferenceIndex
 from .sources import READERS, SourceError, bibtex, load_source, read_text, report_if_empty
 from .sources.bibtex import BibtexPart, read_bibtex_part, split_bibtex
@@ -203,7 +202,7 @@ def _read_file(path: Path, label: str, fmt: str | None, catalog,
         # The bar follows this process's piece; the others go at about the same pace.
         bar = _Bar(progress, f"Reading {label}", text.count("\n@") + 1, len(pieces))
         arguments = [(label, offset, piece, catalog) for offset, piece in pieces]
-        parts = _run_in_parallel(lambda share: _read_bibtex_part(share, bar if share is arguments[0] else None),
+        parts = map_shares(lambda share: _read_bibtex_part(share, bar if share is arguments[0] else None),
                                  arguments)
         bar.finish()
         keys = [key for part, _ in parts for key in dict.fromkeys(part.keys)]
@@ -254,7 +253,7 @@ def _save_papers(content_dir: Path, papers: list[Paper],
     processes = _processes() if len(papers) >= PARALLEL_MIN_RECORDS else 1
     shares = [(content_dir, papers[index::processes]) for index in range(processes)]
     bar = _Bar(progress, "Writing records", len(papers), processes)  # follows this process's share
-    results = _run_in_parallel(lambda share: _save_share(share, bar if share is shares[0] else None), shares)
+    results = map_shares(lambda share: _save_share(share, bar if share is shares[0] else None), shares)
     bar.finish()
     # Shares are interleaved (paper i is in share i % processes): put the results back in order.
     return [results[index % processes][index // processes] for index in range(len(papers))]
@@ -301,24 +300,6 @@ def _processes() -> int:
     if not hasattr(os, "fork") or threading.active_count() > 1:  # forking a threaded process is unsafe
         return 1
     return min(available_cores(), 4)
-
-
-def _run_in_parallel(function: Callable[[Any], Any], arguments: list) -> list:
-    """``[function(a) for a in arguments]``: the first here, each other in a forked child.
-
-    A child hands its result back pickled through a pipe. One that fails is redone here, so
-    the result (or the exception) is what running everything in this process gives.
-    """
-    if len(arguments) < 2:
-        return [function(argument) for argument in arguments]
-    children = [ChildJob(function, argument) for argument in arguments[1:]]
-    try:
-        first = function(arguments[0])
-    except BaseException:
-        for child in children:
-            child.cancel()
-        raise
-    return [first] + [child.result() for child in children]
 
 
 def _complete_from_reference(groups: list[Paper], reference: Path, catalog, report: ImportReport) -> list[Paper]:

@@ -129,17 +129,15 @@ def _feature_matrices(library: Library, ids: list[str]) -> tuple[csr_matrix, csr
     text, text_frequency = text[:, np.flatnonzero(is_compared)], frequency[is_compared]
 
     # People and topics: one column each, the same side for every paper that has it.
-    index = {paper_id: row for row, paper_id in enumerate(ids)}
-    tagged_rows, tagged_columns, tagged_sides, tagged_frequency = [], [], [], []
-    for person_id, paper_ids in sorted(library.papers_by_person.items()):
-        side = math.sqrt(AUTHOR_WEIGHT / (1 + math.log10(max(1, len(paper_ids)))))
-        _tag(paper_ids, side, index, tagged_rows, tagged_columns, tagged_sides, tagged_frequency)
+    tags = _TagColumns({paper_id: row for row, paper_id in enumerate(ids)})
+    for _, paper_ids in sorted(library.papers_by_person.items()):
+        tags.add(paper_ids, math.sqrt(AUTHOR_WEIGHT / (1 + math.log10(max(1, len(paper_ids))))))
     for _, paper_ids in sorted(library.papers_by_topic.items()):
-        _tag(paper_ids, math.sqrt(TOPIC_WEIGHT), index, tagged_rows, tagged_columns, tagged_sides, tagged_frequency)
-    tagged = csr_matrix((tagged_sides, (tagged_rows, tagged_columns)), shape=(len(ids), len(tagged_frequency)))
+        tags.add(paper_ids, math.sqrt(TOPIC_WEIGHT))
+    tagged = csr_matrix((tags.sides, (tags.rows, tags.columns)), shape=(len(ids), len(tags.frequency)))
 
     rare_text = text_frequency <= MAX_POSTINGS
-    tag_frequency = np.array(tagged_frequency, dtype=np.int64)
+    tag_frequency = np.array(tags.frequency, dtype=np.int64)
     rare_tags = (tag_frequency > 1) & (tag_frequency <= MAX_POSTINGS)
     rare = hstack((text[:, np.flatnonzero(rare_text)], tagged[:, np.flatnonzero(rare_tags)]), format="csr")
     rest = hstack((text[:, np.flatnonzero(~rare_text)], tagged[:, np.flatnonzero(tag_frequency > MAX_POSTINGS)]),
@@ -147,15 +145,24 @@ def _feature_matrices(library: Library, ids: list[str]) -> tuple[csr_matrix, csr
     return rare, rest
 
 
-def _tag(paper_ids: tuple[str, ...], side: float, index: dict[str, int], rows: list[int], columns: list[int],
-         sides: list[float], frequency: list[int]) -> None:
-    """One more column (a person or a topic): ``side`` on the rows of ``paper_ids``, once each."""
-    column = len(frequency)
-    found = sorted({index[paper_id] for paper_id in paper_ids if paper_id in index})
-    rows.extend(found)
-    columns.extend([column] * len(found))
-    sides.extend([side] * len(found))
-    frequency.append(len(found))
+class _TagColumns:
+    """People and topics as columns of a sparse matrix, in coordinate form: a column per tag, holding
+    its ``side`` on the rows of its papers, once each."""
+
+    def __init__(self, row_of: dict[str, int]) -> None:
+        self._row_of = row_of
+        self.rows: list[int] = []
+        self.columns: list[int] = []
+        self.sides: list[float] = []
+        self.frequency: list[int] = []  # papers per column
+
+    def add(self, paper_ids: tuple[str, ...], side: float) -> None:
+        column = len(self.frequency)
+        found = sorted({self._row_of[paper_id] for paper_id in paper_ids if paper_id in self._row_of})
+        self.rows.extend(found)
+        self.columns.extend([column] * len(found))
+        self.sides.extend([side] * len(found))
+        self.frequency.append(len(found))
 
 
 def inputs_digest(library: Library, limit: int) -> str:

@@ -114,17 +114,6 @@ def test_import_in_several_processes_equals_import_in_one(
     assert shared_files == alone_files
 
 
-def test_a_failing_child_is_redone_here(tmp_path: Path) -> None:
-    parent = importer.os.getpid()
-
-    def fails_in_child(value: int) -> int:
-        if importer.os.getpid() != parent:
-            raise RuntimeError("child")
-        return value * 2
-
-    assert importer._run_in_parallel(fails_in_child, [1, 2, 3]) == [2, 4, 6]
-
-
 @pytest.mark.parametrize("processes", [1, 3])
 def test_progress_bars_end_at_their_totals_and_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              processes: int) -> None:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from generator import parallel
-from generator.parallel import ChildJob, parallel_map
+from generator.parallel import ChildJob, map_shares, parallel_map
 
 
 def _pid_and_square(value: int) -> tuple[int, int]:
@@ -89,3 +89,21 @@ def test_a_cancelled_child_job_leaves_nothing_behind() -> None:
     job.cancel()  # twice is harmless
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # stopped and reaped: no zombie left
+
+
+def test_shares_are_worked_at_once_in_other_processes_and_handed_back_in_order() -> None:
+    assert map_shares(lambda share: (share, os.getpid()), ["a", "b", "c"])[0] == ("a", os.getpid())
+    results = map_shares(lambda share: (share, os.getpid()), ["a", "b", "c"])
+    assert [share for share, _ in results] == ["a", "b", "c"]
+    assert len({pid for _, pid in results}) == 3
+
+
+def test_a_share_that_fails_in_its_child_is_redone_here() -> None:
+    parent = os.getpid()
+
+    def fails_in_child(value: int) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("child")
+        return value * 2
+
+    assert map_shares(fails_in_child, [1, 2, 3]) == [2, 4, 6]
