@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -24,7 +25,28 @@ def make_environment(templates_dir: Path) -> Environment:
         auto_reload=False,  # templates do not change during a build: no file check per page
     )
     env.filters["url"] = _url_filter
+    env.globals["paper_item"] = _paper_items(env)
     return env
+
+
+def _paper_items(env: Environment) -> Any:
+    """``paper_item(summary)``: one paper of a list, as ``_paper_item.html`` renders it, made once per
+    paper and folder depth. A paper is listed on half a dozen pages (its authors', venue's, topics',
+    year's, related papers'), mostly at the same depth, where its item is the same text."""
+    made: dict[tuple[str, int, bool], Markup] = {}
+
+    @pass_context
+    def paper_item(context: Context, paper: dict[str, Any]) -> Markup:
+        depth = context["page_path"].count("/")
+        absolute = bool(context.get("absolute_links"))
+        key = (paper["id"], depth, absolute)
+        item = made.get(key)
+        if item is None:
+            item = made[key] = Markup(env.get_template("_paper_item.html").render(
+                paper=paper, site=context["site"], absolute_links=absolute, page_path="_/" * depth + "index.html"))
+        return item
+
+    return paper_item
 
 
 def render_page(env: Environment, template_name: str, context: dict[str, Any]) -> str:

@@ -37,3 +37,19 @@ def test_undefined_names_are_errors(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text("{{ missing }}", encoding="utf-8")
     with pytest.raises(UndefinedError):
         render_page(make_environment(tmp_path), "page.html", {"page_path": "index.html"})
+
+
+def test_a_paper_item_is_made_once_per_folder_depth_and_links_from_the_page(tmp_path: Path) -> None:
+    (tmp_path / "_paper_item.html").write_text('{% set _ = made.append(paper.id) %}<li><a href="{{ paper.url|url }}">'
+                                              '{{ paper.title }}</a></li>\n', encoding="utf-8")
+    (tmp_path / "list.html").write_text("{% for paper in papers %}{{ paper_item(paper) }}{% endfor %}", encoding="utf-8")
+    env = make_environment(tmp_path)
+    env.globals["made"] = made = []
+    papers = [{"id": "a", "url": "papers/a/", "title": "A <b>"}, {"id": "b", "url": "papers/b/", "title": "B"}]
+    site = object()
+    pages = {path: render_page(env, "list.html", {"papers": papers, "page_path": path, "site": site})
+             for path in ("authors/x/index.html", "venues/y/index.html", "index.html")}
+    assert made == ["a", "b", "a", "b"]  # once for the two pages two folders down, once for the home page
+    assert pages["authors/x/index.html"] == pages["venues/y/index.html"] == (
+        '<li><a href="../../papers/a/index.html">A &lt;b&gt;</a></li>\n<li><a href="../../papers/b/index.html">B</a></li>\n')
+    assert pages["index.html"].startswith('<li><a href="papers/a/index.html">')
