@@ -109,21 +109,26 @@ def _feature_matrices(library: Library, ids: list[str]) -> tuple[csr_matrix, csr
         ends.append(len(word_columns))
 
     shape = (len(ids), len(columns))
-    rows = np.repeat(np.arange(len(ids)), np.diff(np.frombuffer(ends, dtype=np.int64)))
     found_at = np.frombuffer(word_columns, dtype=np.int64)
     is_word = found_at >= 0
-    # Two words with one stem ("model", "models") add up: the matrix sums repeated entries.
+    # Rows are in paper order already: the matrix is made row by row (CSR), not from coordinates, which
+    # would take several more arrays as long as every word found. Two words with one stem ("model",
+    # "models") are two entries of a row, which sum_duplicates adds up.
+    words_before = np.concatenate(([0], np.cumsum(is_word)))
+    row_starts = words_before[np.frombuffer(ends, dtype=np.int64)]
     counts = csr_matrix((np.frombuffer(word_counts, dtype=np.int64)[is_word].astype(np.float64),
-                         (rows[is_word], found_at[is_word])), shape=shape)
+                         found_at[is_word], row_starts), shape=shape)
+    del word_columns, word_counts, found_at, is_word, words_before  # as long as every word found
     counts.sum_duplicates()
     frequency = np.bincount(counts.indices, minlength=shape[1])
     idf = np.log(len(ids) / np.maximum(frequency, 1))
-    weights = counts.copy()
-    weights.data = (1 + np.log(counts.data)) * idf[counts.indices]  # sublinear term frequency times IDF
+    weights, counts = counts, None  # the counts become the weights in place
+    weights.data = (1 + np.log(weights.data)) * idf[weights.indices]  # sublinear term frequency times IDF
     norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     # Scaled by the whole text's length, then a word on this paper alone, or on too many, is dropped.
     text = csr_matrix(weights.multiply(math.sqrt(TEXT_WEIGHT) / norms[:, None]))
+    del weights
     too_common = max(MAX_POSTINGS, COMMON_WORD_SHARE * len(ids))
     is_compared = (frequency > 1) & (frequency <= too_common)
     text, text_frequency = text[:, np.flatnonzero(is_compared)], frequency[is_compared]
