@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 import yaml
 import yaml_rs
-from jsonschema import Draft202012Validator
 
 from .model import AuthorRef, Name, Paper, Person, Problem, Source, Topic, Track, Unresolved, Venue, VenueCatalog
 from .names import is_reserved_name, parse_name, slug
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 PAPERS_DIR = "papers"
 VENUES_FILE = "venues.yaml"
@@ -274,6 +276,8 @@ def _schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # here: only a record that fails needs it (50 ms to import)
+
     return Draft202012Validator(_schema())
 
 
