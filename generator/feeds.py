@@ -14,7 +14,6 @@ reference. The sitemap protocol asks for absolute URLs, so a sitemap built witho
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -36,6 +35,9 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 TAG_AUTHORITY = "bibsite.invalid,2024"
 UNDATED = "1970-01-01T00:00:00Z"  # Atom requires a date; an undated paper gets the epoch, not today
 # Characters XML 1.0 does not allow at all, even escaped.
+# Sitemaps and feeds are written as text, two spaces per level, as ElementTree writes them indented:
+# a large site has a feed per author, and building and serializing element trees was most of their cost.
+_XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -90,15 +92,17 @@ def sitemap_xml(page_paths: list[str], base_url: str | None) -> str:
     for the home page), and a comment says that search engines need ``base_url`` set.
     """
     locations = sorted({_page_address(path) for path in page_paths if _is_indexed(path)})
-    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    lines = [_XML_DECLARATION, f'<urlset xmlns="{SITEMAP_NS}">']
     if not base_url:
-        urlset.append(ET.Comment(" No base_url was set: locations are relative to this file. Set base_url in site.yaml, "
-                                 "or pass the base URL option to bibsite build, to make this a sitemap "
-                                 "search engines accept. "))
+        lines.append("  <!-- No base_url was set: locations are relative to this file. Set base_url in site.yaml, "
+                     "or pass the base URL option to bibsite build, to make this a sitemap search engines accept. -->")
     for location in locations:
-        url = ET.SubElement(urlset, "url")
-        ET.SubElement(url, "loc").text = _absolute(base_url, location) if base_url else location or "./"
-    return _serialize(urlset)
+        lines += ["  <url>", _element("    ", "loc", _absolute(base_url, location) if base_url else location or "./"),
+                  "  </url>"]
+    if len(lines) == 2:
+        return f'{_XML_DECLARATION}\n<urlset xmlns="{SITEMAP_NS}" />\n'
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
 
 
 def atom_feed(entries: list[FeedEntry], config: SiteConfig, feed_path: str, title: str | None = None,
@@ -120,9 +124,7 @@ def atom_feed(entries: list[FeedEntry], config: SiteConfig, feed_path: str, titl
             return _absolute(base_url, target)
         return relative_url(feed_path, target) or "./"
 
-    # Written as text (as ElementTree with two-space indents writes it): a large site has a feed per
-    # author, and building and serializing element trees was most of their cost.
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+    lines = [_XML_DECLARATION,
              f'<feed xmlns="{ATOM_NS}" xml:lang="{_attribute(config.language)}">',
              _element("  ", "title", f"{config.title}: {title}" if title else config.title)]
     if config.description:
@@ -146,8 +148,8 @@ def atom_feed(entries: list[FeedEntry], config: SiteConfig, feed_path: str, titl
         if entry.summary:
             lines.append(_element("    ", "summary", entry.summary))
         lines.append("  </entry>")
-    lines.append("</feed>\n")
-    return "\n".join(lines)
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
 
 
 def robots_txt(base_url: str | None) -> str:
@@ -182,12 +184,6 @@ def _absolute(base_url: str, target: str) -> str:
     return base_url.rstrip("/") + "/" + target.lstrip("/")
 
 
-def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
-    element = ET.SubElement(parent, tag)
-    element.text = _NOT_XML.sub("", text)
-    return element
-
-
 def _element(indent: str, tag: str, text: str) -> str:
     """``<tag>text</tag>`` on its own line, as ElementTree writes it (``<tag />`` when empty)."""
     text = _NOT_XML.sub("", text)
@@ -209,8 +205,3 @@ def _attribute(value: str) -> str:
 
 _ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"),
                       ("\t", "&#09;"))
-
-
-def _serialize(root: ET.Element) -> str:
-    ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -202,8 +202,7 @@ def _read_file(path: Path, label: str, fmt: str | None, catalog,
         # The bar follows this process's piece; the others go at about the same pace.
         bar = _Bar(progress, f"Reading {label}", text.count("\n@") + 1, len(pieces))
         arguments = [(label, offset, piece, catalog) for offset, piece in pieces]
-        parts = map_shares(lambda share: _read_bibtex_part(share, bar if share is arguments[0] else None),
-                                 arguments)
+        parts = map_shares(lambda share: _read_bibtex_part(share, bar if share is arguments[0] else None), arguments)
         bar.finish()
         keys = [key for part, _ in parts for key in dict.fromkeys(part.keys)]
         if len(keys) == len(set(keys)):  # else an entry is a duplicate of one in another part: read it whole
