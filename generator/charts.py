@@ -24,7 +24,6 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _SVG_NS = "http://www.w3.org/2000/svg"
@@ -59,8 +58,13 @@ def _num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+def escape(text: str) -> str:
+    """Text as XML character data (what ``xml.sax.saxutils.escape`` writes, without its dict loop)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _attr(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    return escape(text).replace('"', "&quot;")
 
 
 def _checked_id(chart_id: str) -> str:

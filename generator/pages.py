@@ -299,11 +299,12 @@ class PagePlanner:
         folder = f"authors/{person_id}"
         coauthors = self.tally_coauthors(person_id, paper_ids)
         variants = [v.as_first_last() for v in person.variants]
+        # With one paper the network would only repeat its author list.
         network = charts.coauthor_network_svg(
             (person_id, person.display_name),
             [(item["id"], item["name"], item["count"]) for item in coauthors],
             lambda other: relative_url(f"{folder}/index.html", f"authors/{other}/"), "coauthor-network",
-        ) if coauthors else None
+        ) if coauthors and len(paper_ids) > 1 else None
         extra = {"person": {"orcid": person.orcid, "homepage": _safe_href(person.homepage),
                             "affiliation": person.affiliation, "variants": variants},
                  "coauthors": coauthors,
@@ -311,8 +312,7 @@ class PagePlanner:
                  "feed_file": "feed.xml",
                  "report_url": person_report(self.config.repository_url, person_id, person.display_name,
                                              variants, paper_ids),
-                 "charts": [self.year_chart(paper_ids, person.display_name)]
-                           + ([_chart(network)] if network else [])}
+                 "charts": self.year_chart(paper_ids, person.display_name) + ([_chart(network)] if network else [])}
         return self.listing_page("author", folder, person.display_name, paper_ids, extra)
 
     def venue_page(self, venue_id: str) -> Page:
@@ -321,14 +321,14 @@ class PagePlanner:
         paper_ids = self.library.papers_by_venue[venue_id]
         return self.listing_page("venue", f"venues/{venue_id}", name, paper_ids,
                                  {"short": venue.short if venue else venue_id, "bib_file": f"{venue_id}.bib",
-                                  "charts": [self.year_chart(paper_ids, name)]})
+                                  "charts": self.year_chart(paper_ids, name)})
 
     def topic_page(self, topic_id: str) -> Page:
         topic = self.library.topics[topic_id]
         paper_ids = self.library.papers_by_topic[topic_id]
         return self.listing_page("topic", f"topics/{topic_id}", topic.name, paper_ids,
                                  {"topic_description": topic.description, "feed_file": "feed.xml",
-                                  "charts": [self.year_chart(paper_ids, topic.name)]})
+                                  "charts": self.year_chart(paper_ids, topic.name)})
 
     def year_page(self, year: int) -> Page:
         return self.listing_page("year", f"years/{year}", str(year), self.library.papers_by_year[year], {})
@@ -382,12 +382,16 @@ class PagePlanner:
         return [{"id": i, "name": people[i].display_name, "url": f"authors/{i}/", "count": n}
                 for i, n in ordered]
 
-    def year_chart(self, paper_ids: tuple[str, ...], name: str) -> dict[str, str]:
+    def year_chart(self, paper_ids: tuple[str, ...], name: str) -> list[dict[str, str | None]]:
+        """The papers-per-year chart, if the papers span more than one year (else the page's one year
+        heading says all it would): a list of one chart or none."""
         counts = Counter(self.library.papers[i].year for i in paper_ids)
         dated = {year: count for year, count in counts.items() if year}
+        if len(dated) < 2:
+            return []
         chart = charts.papers_per_year_svg(dated, f"Papers per year: {name}", "papers-per-year")
         undated = counts.get(None, 0) + counts.get(0, 0)
-        return _chart(chart, f"{undated} undated paper{'s' if undated != 1 else ''} not shown." if undated else None)
+        return [_chart(chart, f"{undated} undated paper{'s' if undated != 1 else ''} not shown." if undated else None)]
 
     def index_pages(self) -> Iterator[Page]:
         yield self.authors_index()

@@ -14,8 +14,28 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 
+class _Environment(Environment):
+    """Jinja's environment, reading ``a.b`` off a dict with one lookup.
+
+    Jinja tries ``getattr(a, "b")`` first and ``a["b"]`` once that fails; page contexts are dicts, so
+    nearly every ``a.b`` raised and caught an AttributeError. A name that is also a dict's method
+    (``items``, ``get``...) still takes Jinja's own path, so every template reads what it read before.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def make_environment(templates_dir: Path) -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=StrictUndefined,

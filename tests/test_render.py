@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from jinja2 import UndefinedError
+from jinja2 import Environment, StrictUndefined, UndefinedError
 
 from generator.render import make_environment, relative_url, render_page
 
@@ -53,3 +53,28 @@ def test_a_paper_item_is_made_once_per_folder_depth_and_links_from_the_page(tmp_
     assert pages["authors/x/index.html"] == pages["venues/y/index.html"] == (
         '<li><a href="../../papers/a/index.html">A &lt;b&gt;</a></li>\n<li><a href="../../papers/b/index.html">B</a></li>\n')
     assert pages["index.html"].startswith('<li><a href="papers/a/index.html">')
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ d.name }} {{ d['name'] }}",
+        "{{ d.items()|list|length }} {{ d.get('name') }} {{ d.keys()|list|length }}",  # methods win over keys
+        "{{ o.real }} {{ o.imag }}",  # attributes of objects
+        "{{ nested.inner.name }}",
+        "{{ d.missing is defined }} {{ d.__class__.__name__ }}",
+    ],
+)
+def test_dotted_names_read_what_jinja_reads(tmp_path: Path, template: str) -> None:
+    context = {"d": {"name": "x", "items": 5, "get": 6, "keys": 7}, "o": 3 + 4j, "nested": {"inner": {"name": "y"}},
+               "page_path": "index.html"}
+    (tmp_path / "page.html").write_text(template, encoding="utf-8")
+    ours = render_page(make_environment(tmp_path), "page.html", context)
+    theirs = Environment(autoescape=True, undefined=StrictUndefined).from_string(template).render(context)
+    assert ours == theirs
+
+
+def test_a_missing_key_is_still_an_error(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("{{ d.missing }}", encoding="utf-8")
+    with pytest.raises(UndefinedError):
+        render_page(make_environment(tmp_path), "page.html", {"page_path": "index.html", "d": {"name": "x"}})
