@@ -49,7 +49,7 @@ def paper_url(paper_id: str) -> str:
 
 def _json_for_script(data: Any) -> str:
     """JSON safe inside <script>: no "</script>" or "<!--" can close or open anything."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)  # one line: the C encoder (indent is pure Python)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
