@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import build as build_module
 from generator.build import BuildError, build_site
 from generator.cli import main
 from generator.config import load_config
 from generator.feeds import FEED_SIZE
+from generator.outputs import Output
 
 REPO = Path(__file__).resolve().parents[1]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -234,3 +236,21 @@ def test_an_authors_feed_holds_their_newest_papers_ties_by_id_undated_last(tmp_p
     order = [href.split("/papers/", 1)[1].split("/", 1)[0] for href in links]
     assert order == [*(f"kelo-2021-{number:02}" for number in range(10, FEED_SIZE - 2)), "kelo-2020-march",
                      "kelo-2020-a", "kelo-2020-b", "kelo-nd-undated"]
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        "Å page\r\nwith line ends kept as they are\n",
+        b"\x00\xffbytes as they are",
+        # a bundle's chunks, longer than a batch, a character of several bytes at every batch's edge
+        [("é" * 999 + "\n") for _ in range(3 * build_module._BATCH_CHARACTERS // 1000)],
+    ],
+    ids=["text", "bytes", "chunks"],
+)
+def test_a_file_holds_exactly_what_its_output_made(tmp_path: Path, made: str | bytes | list[str]) -> None:
+    target = tmp_path / "file"
+    target.write_text("an older, longer file " * 100, encoding="utf-8")  # replaced, not overwritten in part
+    build_module._write(Output("file", "key", lambda argument: argument, made), str(target))
+    expected = made if isinstance(made, bytes) else "".join(made).encode("utf-8")
+    assert target.read_bytes() == expected
