@@ -145,7 +145,7 @@ class BackgroundIndexer:
                 self._problems = index_documents(documents, bundle, previous)
                 if self._problems:
                     return
-        except Exception as error:  # raised again by wait(), in the caller's thread
+        except Exception as error:  # noqa: BLE001 - not swallowed: wait() raises it again in the caller's thread
             self._error = error
 
     def __enter__(self) -> Self:
