@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Self
 
 from .model import Problem
+from .write import remove
 
 BUNDLE_DIR = "pagefind"
 TIMEOUT_SECONDS = 900
@@ -63,19 +64,12 @@ def index_documents(site_dir: Path, bundle: Path, previous: Path | None = None) 
     """
     if not site_dir.is_dir():
         return [Problem(str(site_dir), None, "site folder not found, so it cannot be indexed for search")]
-    _remove(bundle)
+    remove(bundle)
     linked = _link_hashed_files(previous, bundle) if previous is not None else []
     problems = _run_pagefind(site_dir, bundle)
     if problems or not linked or _drop_unused(bundle, linked, _version(previous)):
         return problems
     return index_documents(site_dir, bundle)  # the new index could not be read: made again, from nothing
-
-
-def _remove(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.exists():
-        shutil.rmtree(path)
 
 
 def _run_pagefind(site_dir: Path, bundle: Path) -> list[Problem]:

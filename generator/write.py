@@ -60,7 +60,7 @@ class SiteWriter:
     def __enter__(self) -> Self:
         if self.output_dir.exists() and not self.output_dir.is_dir():
             raise WriteError(f"{self.output_dir}: exists and is not a folder")
-        _remove(self._temp_dir)  # left over from a crashed build with the same process id
+        remove(self._temp_dir)  # left over from a crashed build with the same process id
         self._temp_dir.mkdir(parents=True)
         self._is_open = True
         return self
@@ -70,12 +70,12 @@ class SiteWriter:
     ) -> None:
         self._is_open = False
         if exc_type is not None:
-            _remove(self._temp_dir)
+            remove(self._temp_dir)
             return
         try:
             self._publish()
         except BaseException:
-            _remove(self._temp_dir)
+            remove(self._temp_dir)
             raise
 
     @property
@@ -119,7 +119,7 @@ class SiteWriter:
         self._claim_name(relative + "/")
         self._trees.append(relative)
         target = self._temp_dir / relative
-        _remove(target)
+        remove(target)
         target.mkdir(parents=True)
         return target
 
@@ -171,26 +171,26 @@ class SiteWriter:
             os.replace(self._temp_dir / relative, target)
         for relative in self._trees:
             old = output / f"{relative}.old-{os.getpid()}"
-            _remove(old)
+            remove(old)
             if (output / relative).exists():
                 (output / relative).rename(old)
             (self._temp_dir / relative).rename(output / relative)
-            _remove(old)
+            remove(old)
         claimed = set(self._written.values())
         for relative in sorted(previous - claimed):
             if relative.endswith("/"):  # a tool's folder (see ``tree``) no longer made
-                _remove(output / relative.rstrip("/"))
+                remove(output / relative.rstrip("/"))
                 continue
             (output / relative).unlink(missing_ok=True)
             _remove_empty_parents(output, relative)
-        _remove(self._temp_dir)
+        remove(self._temp_dir)
 
     def _publish_folder(self) -> None:
         """Move the old output aside, the new one in, then delete the old one."""
         old_dir = self._temp_dir.with_name(f"{self._temp_dir.name}.old")
         has_old = self.output_dir.exists() or self.output_dir.is_symlink()
         if has_old:
-            _remove(old_dir)
+            remove(old_dir)
             self.output_dir.rename(old_dir)
         try:
             self._temp_dir.rename(self.output_dir)
@@ -199,7 +199,7 @@ class SiteWriter:
                 old_dir.rename(self.output_dir)
             raise
         if has_old:
-            _remove(old_dir)
+            remove(old_dir)
 
 
 def _remove_empty_parents(root: Path, relative: str) -> None:
@@ -230,7 +230,8 @@ def _check_path(path: str) -> PurePosixPath:
     return relative
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
+    """``path`` gone, whether a file, a link or a folder; nothing if it is not there."""
     if path.is_symlink() or path.is_file():
         path.unlink()
     elif path.exists():
