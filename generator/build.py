@@ -321,8 +321,7 @@ def _update_search(documents: list[Output], shards: int, writer: SiteWriter, fol
         published = writer.output_dir / bundle / "pagefind.js"
         if bundle in touched or not writer.is_incremental or not published.is_file():
             (folder / bundle).mkdir(parents=True, exist_ok=True)  # an index of no papers is still an index
-            # The published index, if any, lends Pagefind the files that did not change.
-            indexer.add(folder / bundle, writer.tree(bundle), published.parent if writer.is_incremental else None)
+            indexer.add(folder / bundle, writer.tree(bundle))
         else:
             writer.keep_tree(bundle)
     for leftover in sorted(set(os.listdir(folder)) - set(bundles)) if folder.is_dir() else ():  # a larger site's

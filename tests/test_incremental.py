@@ -211,7 +211,7 @@ def test_a_failing_search_index_publishes_nothing(project: Project, monkeypatch:
     before = snapshot(project.site)
     project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Unindexed WebCPM")
     monkeypatch.setattr(search, "index_documents",
-                        lambda documents, bundle, previous: [search.Problem(str(documents), None, "Pagefind failed (exit 1)")])
+                        lambda documents, bundle: [search.Problem(str(documents), None, "Pagefind failed (exit 1)")])
     with pytest.raises(BuildError, match="Pagefind failed"):
         project.build()
     assert snapshot(project.site) == before
@@ -225,7 +225,7 @@ def test_an_error_while_indexing_stops_the_build_and_publishes_nothing(project: 
     before = snapshot(project.site)
     project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Broken WebCPM")
 
-    def broken(documents: Path, bundle: Path, previous: Path | None) -> list[search.Problem]:
+    def broken(documents: Path, bundle: Path) -> list[search.Problem]:
         bundle.mkdir(parents=True, exist_ok=True)
         raise OSError("disk full")
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
-from generator.search import index_documents, index_site
+from generator.search import index_site
 
 HOME = """\
 <!DOCTYPE html>
@@ -100,55 +99,3 @@ def test_folder_without_html_is_a_problem(tmp_path: Path) -> None:
     assert "Pagefind failed" in problems[0].message
     assert "html" in problems[0].message
 
-
-def _edited_index(tmp_path: Path) -> tuple[Path, Path]:
-    """A site indexed once, then one of its papers retitled: the site, and its first index kept aside."""
-    site = make_site(tmp_path)
-    assert index_site(site) == []
-    (site / "pagefind").rename(tmp_path / "previous")
-    paper = site / "papers" / "okafor-2023-zebra" / "index.html"
-    paper.write_text(paper.read_text(encoding="utf-8").replace("Zebra", "Giraffe"), encoding="utf-8")
-    return site, tmp_path / "previous"
-
-
-def test_an_index_lent_the_last_ones_files_is_the_index_made_from_nothing(tmp_path: Path) -> None:
-    site, previous = _edited_index(tmp_path)
-    before = digest_tree(previous)
-    assert index_documents(site, tmp_path / "fresh") == []
-
-    assert index_documents(site, tmp_path / "lent", previous) == []
-
-    assert digest_tree(tmp_path / "lent") == digest_tree(tmp_path / "fresh")  # nothing stale left behind
-    assert digest_tree(previous) == before  # the published index is only read
-    unchanged = (previous / "fragment").iterdir()
-    reused = [f for f in unchanged if (tmp_path / "lent" / "fragment" / f.name).exists()]
-    assert reused and all((tmp_path / "lent" / "fragment" / f.name).stat().st_ino == f.stat().st_ino for f in reused)
-
-
-@pytest.mark.parametrize("damage", ["another version", "unreadable metadata", "no entry"])
-def test_a_lent_index_that_cannot_be_trusted_is_made_again_from_nothing(tmp_path: Path, damage: str) -> None:
-    site, previous = _edited_index(tmp_path)
-    assert index_documents(site, tmp_path / "fresh") == []
-    entry = previous / "pagefind-entry.json"
-    if damage == "another version":
-        entry.write_text(entry.read_text(encoding="utf-8").replace('"version":"', '"version":"0.'), encoding="utf-8")
-    elif damage == "unreadable metadata":
-        # the unchanged paper's index under the edited site's metadata name: Pagefind keeps it, unreadable
-        fresh_meta = next((tmp_path / "fresh").glob("*.pf_meta")).name
-        (previous / fresh_meta).write_bytes(b"not gzip")
-    else:
-        entry.unlink()
-
-    assert index_documents(site, tmp_path / "lent", previous) == []
-
-    assert digest_tree(tmp_path / "lent") == digest_tree(tmp_path / "fresh")
-
-
-def test_cbor_text_strings_reads_every_text_of_one_item() -> None:
-    # {"a": ["x", 1, -2, h'00', 1.5 (half float), tag 1 ("y")], "zz": {}}
-    item = bytes([0xA2, 0x61, 0x61, 0x86, 0x61, 0x78, 0x01, 0x21, 0x41, 0x00, 0xF9, 0x3E, 0x00, 0xC1, 0x61, 0x79,
-                  0x62, 0x7A, 0x7A, 0xA0])
-    assert search._cbor_text_strings(item) == {"a", "x", "y", "zz"}
-    for broken in (item + b"\x00", item[:-3], bytes([0x9F, 0xFF])):  # trailing, cut short, indefinite length
-        with pytest.raises(ValueError):
-            search._cbor_text_strings(broken)
