@@ -145,7 +145,7 @@ def _build(library: Library, record_digests: dict[str, str], warnings: list[Prob
            cache: BuildCache | None, state: BuildState | None, signature: str, timer: _Timer,
            collector: PausedCollector) -> BuildReport:
     with timer("exports"):
-        env = render.make_environment(config.templates_dir)
+        env = render.make_environment(config.templates_dir, cache.compiled_templates_dir() if cache else None)
         for name in template_names(config.templates_dir):
             env.get_template(name)  # compiled once here, not once per worker
         markdown_pages = pages.load_markdown_pages(config.content_dir)

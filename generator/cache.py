@@ -15,6 +15,9 @@ These files, each replaced atomically:
 - ``related.pickle``: the related papers, with the digest of what they were worked out from.
 - ``artifacts.sqlite``: each paper's BibTeX, CSL-JSON and RIS text under the paper's key (see
   ``ArtifactStore``): a build reads them one at a time and writes only those that changed.
+- ``search/``: one small HTML document per paper, which Pagefind indexes.
+- ``templates-<code digest>/``: the templates as Jinja compiled them (Jinja checks each against
+  its source before using it).
 
 A cache that cannot be read, or was written by other code, is ignored: the build is then a
 clean one. The cache never changes what a build writes, only how much work it takes.
@@ -25,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -41,6 +45,7 @@ MEMO_FILE = "library.pickle"
 RELATED_FILE = "related.pickle"
 ARTIFACTS_FILE = "artifacts.sqlite"
 SEARCH_DIR = "search"  # the documents Pagefind indexes, kept between builds
+COMPILED_TEMPLATES_PREFIX = "templates-"  # + the code's digest: Jinja's compiled templates
 
 
 def digest(*parts: str) -> str:
@@ -193,6 +198,18 @@ class BuildCache:
     @property
     def search_dir(self) -> Path:
         return self.folder / SEARCH_DIR
+
+    def compiled_templates_dir(self) -> Path:
+        """Where Jinja keeps the templates it compiled (it checks each against its source). Compiling
+        depends on the environment bibsite sets up, so each version of the code has its own folder;
+        any other is removed."""
+        folder = self.folder / f"{COMPILED_TEMPLATES_PREFIX}{code_digest()}"
+        if self.folder.is_dir():
+            for other in self.folder.glob(f"{COMPILED_TEMPLATES_PREFIX}*"):
+                if other != folder:
+                    shutil.rmtree(other, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def _load(self, name: str) -> Any:
         try:

@@ -238,6 +238,33 @@ def test_an_error_while_indexing_stops_the_build_and_publishes_nothing(project: 
     assert snapshot(project.site) == project.clean_build()
 
 
+def test_templates_are_compiled_once_and_again_when_they_change(project: Project,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        compiled.append(name)
+        return compile_template(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    (project.cache / "templates-0123").mkdir()  # compiled by another version of bibsite
+    project.edit(project.record(EDITED), "title: 'WebCPM", "title: 'Precompiled WebCPM")
+    project.build()
+    assert compiled == []  # every template read as the last build compiled it
+    assert len(list(project.cache.glob("templates-*"))) == 1
+    assert snapshot(project.site) == project.clean_build()
+
+    compiled.clear()
+    project.edit(project.root / "templates" / "paper.html", "{% block content %}", "{% block content %}<!-- v2 -->")
+    project.build()
+    assert compiled == ["paper.html"]  # only the changed one
+    assert "<!-- v2 -->" in (project.site / "papers" / EDITED / "index.html").read_text(encoding="utf-8")
+    assert snapshot(project.site) == project.clean_build()  # compiles every template: no cache
+
+
 def test_every_field_of_a_person_is_in_the_key_of_their_page() -> None:
     from generator.model import Name, Person
     from generator.outputs import person_digest_part
