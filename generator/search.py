@@ -60,10 +60,6 @@ def index_documents(site_dir: Path, bundle: Path) -> list[Problem]:
     # hash of its content only where no file of that name is yet, so a changed file whose name met
     # an old one would keep the old content.
     remove(bundle)
-    return _run_pagefind(site_dir, bundle)
-
-
-def _run_pagefind(site_dir: Path, bundle: Path) -> list[Problem]:
     # Run inside the site, so that no pagefind.yml of the caller's working folder changes the index.
     # Output goes to a file, not a pipe: processes forked meanwhile (the build's workers) would
     # inherit a pipe's writing end and keep it open.
