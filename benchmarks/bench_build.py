@@ -6,7 +6,10 @@ For each size, an evenly spread slice of the ACL Anthology (../shared/corpus, wh
 the project) is imported into a scratch content folder, then built from scratch, then the floor
 (benchmarks/floor.py: load the same records, write the same files with trivial templates) runs,
 then the build runs again with nothing changed, then once more after one record's title was edited.
-Every step is a fresh process. Memory is the largest proportional set size (PSS) of the whole
+Every step is a fresh process. "CPU s" is the user and system time of a step's whole process tree (its
+workers and Pagefind included): on this machine's two cores, a build of W seconds has at most 2 W of
+it. "search CPU s" is what Pagefind alone takes to index the build's search documents again (one
+run per index, as the build runs it), the part of a build that only Pagefind could make cheaper. Memory is the largest proportional set size (PSS) of the whole
 process tree, sampled at least every 100 ms and never for more than 1% of the time (reading
 PSS is costly on a large process, and it runs on a core the step needs): the build's forked
 workers share most of their pages with it, and PSS counts a shared page once, split among its
@@ -19,15 +22,19 @@ from __future__ import annotations
 import argparse
 import lzma
 import os
+import resource
 import re
 import shutil
 import subprocess
 import sys
 import threading
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from generator import search  # noqa: E402 - the project's own package, found from this file's place
 CORPUS = ROOT.parent / "shared" / "corpus" / "acl-anthology.bib.xz"
 SCRATCH = Path("/dev/shm/bibsite-bench") if Path("/dev/shm").is_dir() else Path("/tmp/bibsite-bench")
 BIBSITE = [sys.executable, "-m", "generator"]
@@ -46,8 +53,9 @@ def main() -> None:
         print(f"no corpus at {args.corpus}; nothing to measure")
         return
     entries = _entries(args.corpus)
-    header = (f"{'papers':>7} {'import s':>9} {'build s':>8} {'floor s':>8} {'ratio':>6} {'no-op s':>8} "
-              f"{'1-edit s':>9} {'build MiB':>9} {'other MiB':>9} {'files':>8} {'rewritten':>9}")
+    header = (f"{'papers':>7} {'import s':>9} {'build s':>8} {'CPU s':>6} {'floor s':>8} {'ratio':>6} "
+              f"{'search CPU s':>12} {'no-op s':>8} {'1-edit s':>9} {'CPU s':>6} {'build MiB':>9} {'other MiB':>9} "
+              f"{'files':>8} {'rewritten':>9}")
     print(header, flush=True)
     for size in args.sizes.split(","):
         count = len(entries) if size == "all" else int(size)
@@ -84,24 +92,25 @@ def _measure(entries: list[str], count: int, scratch: Path) -> str:
     source = scratch / "slice.bib"
     source.write_text("\n".join(entries[::step][:count]) + "\n", encoding="utf-8")
 
-    import_seconds, import_peak, _ = _run([*BIBSITE, "import", str(source), "--content", str(content)])
+    import_seconds, import_peak, _, _ = _run([*BIBSITE, "import", str(source), "--content", str(content)])
     build = [*BIBSITE, "build", "--content", str(content), "--out", str(scratch / "site"),
              "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
              "--cache-dir", str(scratch / "cache")]
-    build_seconds, build_peak, output = _run([*build, "--clean"])
+    build_seconds, build_peak, output, build_cpu = _run([*build, "--clean"])
     files = re.search(r"\((\d+) files\)", output)
-    floor_seconds, floor_peak, _ = _run([sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(content),
+    search_cpu = _search_cpu(scratch / "cache" / "search")
+    floor_seconds, floor_peak, _, _ = _run([sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(content),
                                          str(scratch / "site"), str(scratch / "floor")])
     shutil.rmtree(scratch / "floor", ignore_errors=True)
-    noop_seconds, noop_peak, _ = _run(build)
+    noop_seconds, noop_peak, _, _ = _run(build)
     _edit_one_title(content / "papers")
-    edit_seconds, edit_peak, output = _run(build)
+    edit_seconds, edit_peak, output, edit_cpu = _run(build)
     rewritten = re.search(r"\((\d+) of", output)
     papers = len(os.listdir(content / "papers"))
     other_peak = max(import_peak, floor_peak, noop_peak, edit_peak)
-    return (f"{papers:>7} {import_seconds:>9.1f} {build_seconds:>8.1f} {floor_seconds:>8.1f} "
-            f"{build_seconds / floor_seconds:>6.2f} {noop_seconds:>8.2f} {edit_seconds:>9.2f} {build_peak:>9.0f} "
-            f"{other_peak:>9.0f} "
+    return (f"{papers:>7} {import_seconds:>9.1f} {build_seconds:>8.1f} {build_cpu:>6.0f} {floor_seconds:>8.1f} "
+            f"{build_seconds / floor_seconds:>6.2f} {search_cpu:>12.1f} {noop_seconds:>8.2f} {edit_seconds:>9.2f} "
+            f"{edit_cpu:>6.1f} {build_peak:>9.0f} {other_peak:>9.0f} "
             f"{files.group(1) if files else '?':>8} {rewritten.group(1) if rewritten else '?':>9}")
 
 
@@ -113,8 +122,27 @@ def _edit_one_title(folder: Path) -> None:
     path.write_text(edited, encoding="utf-8")
 
 
-def _run(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak proportional set size (MiB) of the process tree, and the standard output."""
+def _search_cpu(documents: Path) -> float:
+    """CPU seconds Pagefind takes to index every folder of search documents the build keeps, one after another."""
+    before = _children_cpu()
+    with tempfile.TemporaryDirectory(dir=documents.parent) as scratch:
+        for folder in sorted(documents.iterdir()):
+            problems = search.index_documents(folder, Path(scratch) / folder.name)
+            if problems:
+                raise SystemExit("\n".join(map(str, problems)))
+    return _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    """User and system seconds of every finished child (and their own children) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(command: list[str]) -> tuple[float, float, str, float]:
+    """Wall seconds, peak proportional set size (MiB) of the process tree, the standard output, and the
+    CPU seconds of the process tree."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = [0]
@@ -125,7 +153,7 @@ def _run(command: list[str]) -> tuple[float, float, str]:
     sampler.join()
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{output}")
-    return seconds, peak[0] / 1024, output
+    return seconds, peak[0] / 1024, output, _children_cpu() - cpu_before
 
 
 def _sample_tree(process: subprocess.Popen, peak: list[int]) -> None:
