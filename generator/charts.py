@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .markup import xml_text
+
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -58,13 +60,8 @@ def _num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def escape(text: str) -> str:
-    """Text as XML character data (what ``xml.sax.saxutils.escape`` writes, without its dict loop)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _attr(text: str) -> str:
-    return escape(text).replace('"', "&quot;")
+    return xml_text(text).replace('"', "&quot;")
 
 
 def _checked_id(chart_id: str) -> str:
@@ -95,7 +92,7 @@ def _svg_open(chart_id: str, kind: str, width: float, height: float, has_links: 
 
 
 def _title_desc(chart_id: str, title: str, desc: str) -> str:
-    return f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
+    return f'<title id="{chart_id}-title">{xml_text(title)}</title><desc id="{chart_id}-desc">{xml_text(desc)}</desc>'
 
 
 def _nice_step(maximum: int, ticks: int = 4) -> int:
@@ -118,15 +115,15 @@ def _label_every(slot: float, room: float, choices: Sequence[int] = (1, 2, 5, 10
 
 def chart_table_html(chart: Chart, caption: str | None = None) -> str:
     """The chart's numbers as an HTML table, every text escaped; links where rows have a url."""
-    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in chart.table_columns)
+    head = "".join(f'<th scope="col">{xml_text(column)}</th>' for column in chart.table_columns)
     body = []
     for row in chart.table_rows:
-        label = escape(row.label)
+        label = xml_text(row.label)
         if row.url:
             label = f'<a href="{_attr(row.url)}">{label}</a>'
         cells = "".join(f"<td>{value}</td>" for value in row.values)
         body.append(f'<tr><th scope="row">{label}</th>{cells}</tr>')
-    caption_html = f"<caption>{escape(caption if caption is not None else chart.title)}</caption>"
+    caption_html = f"<caption>{xml_text(caption if caption is not None else chart.title)}</caption>"
     return f'<table class="chart-table">{caption_html}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
@@ -285,11 +282,11 @@ def coauthor_network_svg(
         anchor = "end" if on_left else "start"
         parts.append(
             f'<a class="chart-node" href="{_attr(url_for(pid))}" data-person="{_attr(pid)}" data-joint="{joint}">'
-            f"<title>{escape(name)}: {_plural(joint, 'joint paper')}</title>"
+            f"<title>{xml_text(name)}: {_plural(joint, 'joint paper')}</title>"
             f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(radius)}"/>'
             f'<text x="{_num(label_x)}" y="{_num(label_y)}" dy="0.35em" text-anchor="{anchor}" '
             f'transform="rotate({_num(rotation)} {_num(label_x)} {_num(label_y)})">'
-            f"{escape(_shorten(name, _NETWORK_LABEL_CHARS))}</text></a>"
+            f"{xml_text(_shorten(name, _NETWORK_LABEL_CHARS))}</text></a>"
         )
     center_label = _shorten(center_name, 28)
     label_width = 7.5 * len(center_label) + 8  # bold 12-unit text, about 7.5 units a character
@@ -299,7 +296,7 @@ def coauthor_network_svg(
         f'<rect class="chart-backdrop" x="{_num(middle - label_width / 2)}" y="{_num(middle + 14)}" '
         f'width="{_num(label_width)}" height="18" rx="3" fill-opacity="0"/>'
         f'<text x="{_num(middle)}" y="{_num(middle + 23)}" dy="0.35em" text-anchor="middle" font-weight="bold">'
-        f"{escape(center_label)}</text></g>"
+        f"{xml_text(center_label)}</text></g>"
     )
     if left_out:
         parts.append(
@@ -372,8 +369,8 @@ def topic_year_svg(
     for row_index, (topic_id, name, _) in enumerate(rows):
         y = _HEAT_TOP + _HEAT_ROW * (row_index + 0.5)
         parts.append(
-            f'<a href="{_attr(url_for(topic_id))}" data-topic="{_attr(topic_id)}"><title>{escape(name)}</title>'
-            f'<text x="{_HEAT_LABEL_WIDTH - 6}" y="{_num(y)}" dy="0.35em">{escape(_shorten(name, _HEAT_LABEL_CHARS))}</text></a>'
+            f'<a href="{_attr(url_for(topic_id))}" data-topic="{_attr(topic_id)}"><title>{xml_text(name)}</title>'
+            f'<text x="{_HEAT_LABEL_WIDTH - 6}" y="{_num(y)}" dy="0.35em">{xml_text(_shorten(name, _HEAT_LABEL_CHARS))}</text></a>'
         )
     parts.append('</g><g class="chart-cells" stroke="currentColor" stroke-opacity="0.15" stroke-width="0.5">')
     gap = min(1.0, slot / 8)
@@ -386,7 +383,7 @@ def topic_year_svg(
             parts.append(
                 f'<rect class="chart-cell" data-topic="{_attr(topic_id)}" data-year="{year}" data-count="{count}" '
                 f'x="{_num(x + gap / 2)}" y="{_num(y + 1)}" width="{_num(slot - gap)}" height="{_HEAT_ROW - 2}" '
-                f'fill-opacity="{_num(opacity)}"><title>{escape(name)}, {year}: {_plural(count, "paper")}</title></rect>'
+                f'fill-opacity="{_num(opacity)}"><title>{xml_text(name)}, {year}: {_plural(count, "paper")}</title></rect>'
             )
     legend_y = _HEAT_TOP + _HEAT_ROW * len(rows) + 18
     parts.append(

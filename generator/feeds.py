@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .config import SiteConfig
-from .markup import markdown_to_text
+from .markup import markdown_to_text, xml_text
 from .model import Paper
 from .render import relative_url
 
@@ -189,9 +189,7 @@ def _element(indent: str, tag: str, text: str) -> str:
     text = _NOT_XML.sub("", text)
     if not text:
         return f"{indent}<{tag} />"
-    if "&" in text or "<" in text or ">" in text:
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f"{indent}<{tag}>{text}</{tag}>"
+    return f"{indent}<{tag}>{xml_text(text)}</{tag}>"
 
 
 def _attribute(value: str) -> str:

@@ -46,6 +46,14 @@ def _is_plain(text: str) -> bool:
     )
 
 
+def xml_text(text: str) -> str:
+    """Text as XML character data, for SVG and feeds: what ``xml.sax.saxutils.escape`` writes, without
+    its dict loop (a large site escapes millions of names)."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
 def render_markdown(text: str | None) -> str:
     text = text or ""
     if not _is_plain(text):

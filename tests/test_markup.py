@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import given, settings
@@ -97,3 +98,8 @@ def test_every_abstract_in_the_repository_renders_as_markdown_it_renders_it() ->
     for text in texts:
         assert render_markdown(text) == markup._markdown().render(text), text
         assert markdown_to_text(text) == _markdown_it_text(text), text
+
+
+@given(st.text(alphabet=st.sampled_from("a &<>\"'é;amp")))
+def test_xml_text_escapes_as_the_standard_library_does(text: str) -> None:
+    assert markup.xml_text(text) == escape(text)
