@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: site test test-packages lint content bench clean
+.PHONY: site test test-packages lint content bench bench-packages clean
 
 # Debian's python3 lacks venv until python3-venv is installed; install it when missing (needs root).
 $(BIN)/python:
@@ -55,11 +55,17 @@ test: $(TEST_STAMP) test-packages
 content: $(STAMP)
 	$(BIN)/bibsite import content/raw/* --resolve-with content/reference/acl-anthology-seeds.bib
 
-# Timings and memory on this machine; benchmarks/bench_build.py prints the scale table of the README.
-bench: $(STAMP)
+# Timings and memory on this machine; benchmarks/bench_build.py prints the scale table of the README,
+# benchmarks/bench_peer.py the comparison with Hugo (Debian's hugo, installed when missing; needs root).
+bench: $(STAMP) bench-packages
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_large_listing.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_peer.py
+
+bench-packages:
+	@{ command -v hugo && test -x /usr/bin/time; } >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hugo time; }
 
 clean:
 	rm -rf site site.tmp* .pytest_cache .hypothesis

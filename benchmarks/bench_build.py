@@ -22,19 +22,20 @@ from __future__ import annotations
 import argparse
 import lzma
 import os
-import resource
 import re
+import resource
 import shutil
 import subprocess
 import sys
-import threading
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from generator import search  # noqa: E402 - the project's own package, found from this file's place
+sys.path.insert(0, str(ROOT))  # this checkout's generator, not an installed one
+from generator import search
+
 CORPUS = ROOT.parent / "shared" / "corpus" / "acl-anthology.bib.xz"
 SCRATCH = Path("/dev/shm/bibsite-bench") if Path("/dev/shm").is_dir() else Path("/tmp/bibsite-bench")
 BIBSITE = [sys.executable, "-m", "generator"]
