@@ -6,10 +6,11 @@ For each size, an evenly spread slice of the ACL Anthology (../shared/corpus, wh
 the project) is imported into a scratch content folder, then built from scratch, then the floor
 (benchmarks/floor.py: load the same records, write the same files with trivial templates) runs,
 then the build runs again with nothing changed, then once more after one record's title was edited.
-Every step is a fresh process. "CPU s" is the user and system time of a step's whole process tree (its
-workers and Pagefind included): on this machine's two cores, a build of W seconds has at most 2 W of
-it. "search CPU s" is what Pagefind alone takes to index the build's search documents again (one
-run per index, as the build runs it), the part of a build that only Pagefind could make cheaper. Memory is the largest proportional set size (PSS) of the whole
+Every step is a fresh process. "CPU s" is the user and system time of a step's whole process
+tree (its workers and Pagefind included): on this machine's two cores, a build of W seconds has
+at most 2 W of it. "search CPU s" is what Pagefind alone takes to index the build's search
+documents again (one run per index, as the build runs it), the part of a build that only
+Pagefind could make cheaper. Memory is the largest proportional set size (PSS) of the whole
 process tree, sampled at least every 100 ms and never for more than 1% of the time (reading
 PSS is costly on a large process, and it runs on a core the step needs): the build's forked
 workers share most of their pages with it, and PSS counts a shared page once, split among its
@@ -60,12 +61,12 @@ def main() -> None:
     print(header, flush=True)
     for size in args.sizes.split(","):
         count = len(entries) if size == "all" else int(size)
-        _empty_scratch(args.scratch, count)
+        empty_scratch(args.scratch, count)
         print(_measure(entries, count, args.scratch / str(count)), flush=True)
     shutil.rmtree(args.scratch, ignore_errors=True)
 
 
-def _empty_scratch(scratch: Path, papers: int) -> None:
+def empty_scratch(scratch: Path, papers: int) -> None:
     """The scratch folder emptied of the last size's files, and a warning if it has too little room left
     for ``papers``: a full /dev/shm is memory taken from the build, and the kernel then kills a step."""
     shutil.rmtree(scratch, ignore_errors=True)
@@ -93,26 +94,31 @@ def _measure(entries: list[str], count: int, scratch: Path) -> str:
     source = scratch / "slice.bib"
     source.write_text("\n".join(entries[::step][:count]) + "\n", encoding="utf-8")
 
-    import_seconds, import_peak, _, _ = _run([*BIBSITE, "import", str(source), "--content", str(content)])
+    import_seconds, import_peak, _, _ = run([*BIBSITE, "import", str(source), "--content", str(content)])
     build = [*BIBSITE, "build", "--content", str(content), "--out", str(scratch / "site"),
              "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
              "--cache-dir", str(scratch / "cache")]
-    build_seconds, build_peak, output, build_cpu = _run([*build, "--clean"])
-    files = re.search(r"\((\d+) files\)", output)
+    build_seconds, build_peak, output_of_build, build_cpu = run([*build, "--clean"])
     search_cpu = _search_cpu(scratch / "cache" / "search")
-    floor_seconds, floor_peak, _, _ = _run([sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(content),
-                                         str(scratch / "site"), str(scratch / "floor")])
+    floor_seconds, floor_peak, _, _ = run([sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(content),
+                                           str(scratch / "site"), str(scratch / "floor")])
     shutil.rmtree(scratch / "floor", ignore_errors=True)
-    noop_seconds, noop_peak, _, _ = _run(build)
+    noop_seconds, noop_peak, _, _ = run(build)
     _edit_one_title(content / "papers")
-    edit_seconds, edit_peak, output, edit_cpu = _run(build)
+    edit_seconds, edit_peak, output, edit_cpu = run(build)
     rewritten = re.search(r"\((\d+) of", output)
     papers = len(os.listdir(content / "papers"))
     other_peak = max(import_peak, floor_peak, noop_peak, edit_peak)
     return (f"{papers:>7} {import_seconds:>9.1f} {build_seconds:>8.1f} {build_cpu:>6.0f} {floor_seconds:>8.1f} "
             f"{build_seconds / floor_seconds:>6.2f} {search_cpu:>12.1f} {noop_seconds:>8.2f} {edit_seconds:>9.2f} "
             f"{edit_cpu:>6.1f} {build_peak:>9.0f} {other_peak:>9.0f} "
-            f"{files.group(1) if files else '?':>8} {rewritten.group(1) if rewritten else '?':>9}")
+            f"{files_built(output_of_build):>8} {rewritten.group(1) if rewritten else '?':>9}")
+
+
+def files_built(output: str) -> str:
+    """The number of files a build says the site holds, from its report."""
+    found = re.search(r"\((\d+) files\)", output)
+    return found.group(1) if found else "?"
 
 
 def _edit_one_title(folder: Path) -> None:
@@ -140,7 +146,7 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run(command: list[str]) -> tuple[float, float, str, float]:
+def run(command: list[str]) -> tuple[float, float, str, float]:
     """Wall seconds, peak proportional set size (MiB) of the process tree, the standard output, and the
     CPU seconds of the process tree."""
     cpu_before = _children_cpu()

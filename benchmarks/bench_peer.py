@@ -24,7 +24,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench_build import ROOT, SCRATCH, _run
+from bench_build import ROOT, SCRATCH, empty_scratch, files_built, run
 
 HUGO_BENCH = ROOT.parent / "shared" / "bench" / "hugo_bench.py"
 BIBSITE = [sys.executable, "-m", "generator"]
@@ -45,8 +45,7 @@ def main() -> None:
     print(f"{'papers':>7} {'Hugo s':>7} {'CPU s':>6} {'Hugo MiB':>8} {'Hugo files':>10}   "
           f"{'import s':>8} {'build s':>7} {'CPU s':>6} {'build MiB':>9} {'files':>8}", flush=True)
     for size in args.sizes.split(","):
-        shutil.rmtree(args.scratch, ignore_errors=True)
-        args.scratch.mkdir(parents=True)
+        empty_scratch(args.scratch, int(size))
         try:
             print(_measure(int(size), args.hugo_bench, args.scratch), flush=True)
         finally:
@@ -68,16 +67,15 @@ def _measure(papers: int, hugo_bench: Path, scratch: Path) -> str:
     (content / "papers").mkdir(parents=True)
     for name in ("venues.yaml", "topics.yaml", "site.yaml"):
         shutil.copy(ROOT / "content" / name, content)
-    import_seconds, _, _, _ = _run([*BIBSITE, "import", str(corpus), "--content", str(content)])
-    build_seconds, build_peak, output, build_cpu = _run(
+    import_seconds, _, _, _ = run([*BIBSITE, "import", str(corpus), "--content", str(content)])
+    build_seconds, build_peak, output, build_cpu = run(
         [*BIBSITE, "build", "--content", str(content), "--out", str(scratch / "site"),
          "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
          "--cache-dir", str(scratch / "cache"), "--clean"])
-    files = output.rsplit("(", 1)[-1].split()[0] if "files)" in output else "?"
     hugo_files = sum(hugo["outputs"].values())
     return (f"{papers:>7} {hugo['wall_s']:>7.1f} {hugo['user_s'] + hugo['sys_s']:>6.0f} {hugo['peak_rss_mib']:>8.0f} "
             f"{hugo_files:>10}   {import_seconds:>8.1f} {build_seconds:>7.1f} {build_cpu:>6.0f} {build_peak:>9.0f} "
-            f"{files:>8}")
+            f"{files_built(output):>8}")
 
 
 if __name__ == "__main__":
