@@ -34,10 +34,10 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 # Placeholder authority for tag: URIs when the site has no base_url (".invalid" is reserved, RFC 2606).
 TAG_AUTHORITY = "bibsite.invalid,2024"
 UNDATED = "1970-01-01T00:00:00Z"  # Atom requires a date; an undated paper gets the epoch, not today
-# Characters XML 1.0 does not allow at all, even escaped.
 # Sitemaps and feeds are written as text, two spaces per level, as ElementTree writes them indented:
 # a large site has a feed per author, and building and serializing element trees was most of their cost.
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+# Characters XML 1.0 does not allow at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
